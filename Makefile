@@ -1,0 +1,106 @@
+# DVS-UML top-level Makefile.
+#
+#   make          ./linux (UML guest with the DVK), libdvk, tools, guest rootfs
+#   make demo     the above, then boot a guest node that initialises the DVS
+#   make test     every test: host unit tests, KUnit and in-guest tests
+#   make deps     install the Debian packages the build needs (sudo if not root)
+#
+# Build outputs go to build/ (B=...), never into the source tree.
+
+B        ?= build
+JOBS     ?= $(shell nproc)
+CC       ?= cc
+WARN     := -Wall -Wextra -Werror
+CSTD     := -std=c11 -D_GNU_SOURCE
+INC      := -Iinclude
+# Guest programs are static: the rootfs then needs no libc of its own for them.
+GUEST_CFLAGS := $(CSTD) $(WARN) -O2 -g $(INC) -fsanitize=undefined -fsanitize-undefined-trap-on-error
+# Host-side unit tests run under ASan and UBSan.
+SAN_CFLAGS   := $(CSTD) $(WARN) -O1 -g $(INC) -fsanitize=address,undefined -fno-omit-frame-pointer
+
+LIB_SRCS  := lib/libdvk.c lib/strerror.c
+ABI_HDRS  := $(wildcard include/dvk/*.h)
+LIB_OBJS  := $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
+PIC_OBJS  := $(LIB_SRCS:lib/%.c=$(B)/lib/%.pic.o)
+DVK_VERSION := $(shell sed -n 's/^\#define DVK_VERSION[[:space:]]*\([0-9]*\).*/\1/p' include/dvk/dvk_abi.h)
+
+GUEST_TESTS := $(patsubst tests/guest/%.c,$(B)/guest-tests/%,$(filter-out tests/guest/test_util.c,$(wildcard tests/guest/*.c)))
+HOST_TESTS  := $(patsubst tests/host/%.c,$(B)/host-tests/%,$(wildcard tests/host/*.c))
+
+.PHONY: all deps demo test kernel kernel-test lib tools rootfs clean install help
+.DELETE_ON_ERROR:
+
+all: linux lib tools rootfs
+
+help:
+	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	@tools/install-deps.sh
+
+# ---- kernels (incremental, out of tree; see uml/build-kernel.sh) -----------
+linux: kernel
+	@cp $(B)/kernel-main/linux $@.tmp && mv $@.tmp $@
+kernel:
+	@DVS_BUILD=$(abspath $(B)) JOBS=$(JOBS) uml/build-kernel.sh main
+kernel-test:
+	@DVS_BUILD=$(abspath $(B)) JOBS=$(JOBS) uml/build-kernel.sh test
+
+# ---- libdvk ----------------------------------------------------------------
+lib: $(B)/lib/libdvk.a $(B)/lib/libdvk.so $(B)/lib/dvk.pc
+
+$(B)/lib/%.o: lib/%.c $(ABI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+$(B)/lib/%.pic.o: lib/%.c $(ABI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 -g $(INC) -fPIC -c $< -o $@
+$(B)/lib/libdvk.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+$(B)/lib/libdvk.so: $(PIC_OBJS)
+	$(CC) -shared -Wl,-soname,libdvk.so.0 -o $(B)/lib/libdvk.so.0 $^
+	ln -sf libdvk.so.0 $@
+$(B)/lib/dvk.pc: lib/dvk.pc.in include/dvk/dvk_abi.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(DVK_VERSION)|' $< > $@
+
+PREFIX ?= /usr/local
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/dvk
+	install -m644 $(B)/lib/libdvk.a $(DESTDIR)$(PREFIX)/lib/
+	install -m755 $(B)/lib/libdvk.so.0 $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libdvk.so.0 $(DESTDIR)$(PREFIX)/lib/libdvk.so
+	install -m644 $(B)/lib/dvk.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m644 include/dvk/dvk_abi.h include/dvk/dvk_errno.h include/dvk/libdvk.h $(DESTDIR)$(PREFIX)/include/dvk/
+
+# ---- tools and tests ---------------------------------------------------------
+tools: $(B)/tools/dvs
+
+$(B)/tools/%: tools/%.c $(B)/lib/libdvk.a $(ABI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -static $< $(B)/lib/libdvk.a -o $@
+
+$(B)/guest-tests/%: tests/guest/%.c tests/guest/test_util.c tests/guest/test_util.h $(B)/lib/libdvk.a $(ABI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -Itests/guest -static $< tests/guest/test_util.c $(B)/lib/libdvk.a -o $@
+
+$(B)/host-tests/%: tests/host/%.c $(LIB_SRCS) $(ABI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) $< $(LIB_SRCS) -o $@
+
+# ---- guest root filesystem -------------------------------------------------
+rootfs: $(B)/rootfs.img
+
+$(B)/rootfs.img: rootfs/build-rootfs.sh rootfs/init $(B)/tools/dvs $(B)/lib/libdvk.so $(GUEST_TESTS) $(wildcard tests/guest/*.sh) tests/guest/run-guest-tests
+	@rootfs/build-rootfs.sh $@ $(B)/rootfs $(B)
+
+# ---- the two README commands -------------------------------------------------
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@tools/demo.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all kernel-test $(HOST_TESTS)
+	@B=$(B) tests/run.sh
+
+clean:
+	rm -rf $(B) linux linux.tmp

@@ -1,0 +1,33 @@
+#!/bin/sh
+# The dvs tool's command line on the build host: help, usage errors and the
+# message it gives on a kernel without the DVK.
+dvs=${1:?usage: test-dvs-cli.sh path/to/dvs}
+prog=test-dvs-cli
+failed=0
+
+check() {
+	name=$1 want=$2 text=$3
+	shift 3
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" = "$want" ] && printf '%s\n' "$out" | grep -qF -- "$text"; then
+		echo "PASS: $prog/$name"
+	else
+		echo "FAIL: $prog/$name"
+		echo "  '$*' exited $rc (wanted $want, text '$text'), output:"
+		printf '%s\n' "$out" | sed 's/^/    /'
+		failed=1
+	fi
+}
+
+check help 0 "Commands:" "$dvs" --help
+check no_args 2 "Usage: dvs COMMAND" "$dvs"
+check unknown 2 "unknown command 'frob'" "$dvs" frob
+check init_help 0 "--copylen N" "$dvs" init --help
+check help_init 0 "Usage: dvs init" "$dvs" help init
+check bad_number 2 "'x1' is not a number" "$dvs" init --node x1
+check long_name 2 "longer than 15 characters" "$dvs" init --node 1 --name ABCDEFGHIJKLMNOP
+check bad_option 2 "Try 'dvs init --help'" "$dvs" init --bogus
+check extra_arg 2 "unexpected argument 'x'" "$dvs" end x
+check no_dvk 1 "no DVK in this kernel (no dvkipc system call, no /dev/dvk) (EDVSNODEV -19)" "$dvs" info
+exit $failed

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Run every DVS-UML test and print "N passed, N failed" at the end.
+#
+#   B=build tests/run.sh          (make test builds what it needs first)
+#
+# 1. host: the ABI/library unit tests (ASan+UBSan) and the dvs CLI;
+# 2. guest: the test kernel (KASAN, lockdep, KUnit) boots the rootfs and runs
+#    the in-guest test programs; its KUnit suites run during boot;
+# 3. node: ./linux boots as a DVS node from dvs.* parameters (the demo), and
+#    stays up until uml_mconsole halts it.
+# Any kernel report (WARNING, BUG, KASAN, lockdep, Oops, panic) in a guest log
+# fails the run. Logs are kept in $B/test-logs/.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+B=${B:-build}
+logs=$B/test-logs
+work=$(mktemp -d /tmp/dvs-test.XXXXXX)
+rm -rf "$logs"
+mkdir -p "$logs"
+passed=0 failed=0
+pids=()
+
+cleanup() {
+	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+result() {	# result PASS|FAIL name [detail]
+	if [ "$1" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+	echo "$1: $2${3:+ ($3)}"
+}
+
+# Count PASS:/FAIL: lines of a test's output, echoing them.
+count() {
+	local line
+	while IFS= read -r line; do
+		case $line in
+		PASS:*) passed=$((passed + 1)); echo "$line" ;;
+		FAIL:*) failed=$((failed + 1)); echo "$line" ;;
+		"  "*) echo "$line" ;;
+		esac
+	done < "$1"
+}
+
+# Kernel reports that fail a run. Each match is printed with context.
+reports='WARNING:|BUG:|KASAN|UBSAN|Oops|Kernel panic|general protection|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|lockdep|INFO: task .* blocked|Call Trace'
+scan_kernel_log() {	# scan_kernel_log name log
+	if grep -Eq "$reports" "$2"; then
+		result FAIL "$1/no-kernel-reports" "see $2"
+		grep -En -B2 -A12 "$reports" "$2" | head -60 | sed 's/^/    /'
+	else
+		result PASS "$1/no-kernel-reports"
+	fi
+}
+
+# boot_uml KERNEL LOG UMID TIMEOUT ARGS...: boot a guest on a COW of the rootfs.
+boot_uml() {
+	local kernel=$1 log=$2 umid=$3 tmo=$4
+	shift 4
+	rm -f "$work/$umid.cow"
+	timeout --kill-after=5 "$tmo" "$kernel" umid="$umid" uml_dir="$work" \
+		ubd0="$work/$umid.cow,$(realpath "$B/rootfs.img")" root=/dev/ubda mem=256M \
+		con=null ssl=null con0=null,fd:1 "$@" < /dev/null > "$log" 2>&1
+}
+
+echo "== host unit tests"
+for t in "$B"/host-tests/*; do
+	[ -x "$t" ] || continue
+	"$t" > "$logs/$(basename "$t").log" 2>&1 || true
+	count "$logs/$(basename "$t").log"
+	grep -q '^[A-Z]*: ' "$logs/$(basename "$t").log" ||
+		result FAIL "$(basename "$t")" "printed no result; see $logs/$(basename "$t").log"
+done
+tests/host/test-dvs-cli.sh "$B/tools/dvs" > "$logs/test-dvs-cli.log" 2>&1
+count "$logs/test-dvs-cli.log"
+
+echo "== guest tests (test kernel: KASAN, lockdep, KUnit)"
+log=$logs/guest-test.log
+start=$(date +%s)
+boot_uml "$B/kernel-test/linux" "$log" dvstest 900 dvs.run=test
+rc=$?
+echo "   booted, tested and halted in $(( $(date +%s) - start )) s (exit $rc)"
+[ $rc = 0 ] && result PASS guest/clean-halt || result FAIL guest/clean-halt "exit $rc; see $log"
+if grep -q '^dvs-tests: end' "$log"; then
+	result PASS guest/all-programs-ran
+else
+	result FAIL guest/all-programs-ran "the run stopped early; see $log"
+fi
+count "$log"
+# KUnit: each case (and each parameter) is one "ok"/"not ok" line of KTAP.
+kunit=$(grep -E '^\s*(\[ *[0-9.]+\] )?\s+(not )?ok [0-9]+ ' "$log" | sed -E 's/^\s*(\[ *[0-9.]+\] )?\s*//')
+if ! grep -Eq '^(\[ *[0-9.]+\] )?ok [0-9]+ dvk_core' "$log"; then
+	result FAIL kunit/dvk_core "suite did not run or failed; see $log"
+fi
+while IFS= read -r line; do
+	[ -n "$line" ] || continue
+	case $line in
+	"not ok "*) result FAIL "kunit/${line#not ok [0-9]* }" ;;
+	"ok "*) result PASS "kunit/$(echo "$line" | sed -E 's/^ok [0-9]+ //')" ;;
+	esac
+done <<< "$kunit"
+scan_kernel_log guest "$log"
+
+echo "== node boot (./linux, the demo command line)"
+log=$logs/node-demo.log
+boot_uml ./linux "$log" dvsdemo 120 dvs.node=1 dvs.name=DVS_CLUSTER1 dvs.run=halt
+rc=$?
+if [ $rc = 0 ] && grep -q '^name=DVS_CLUSTER1$' "$log" && grep -q '^nodeid=1$' "$log" &&
+	grep -q '^flags=101$' "$log" && grep -q '^syscall=500$' "$log"; then
+	result PASS node/boot-init-info-halt
+else
+	result FAIL node/boot-init-info-halt "exit $rc; see $log"
+fi
+scan_kernel_log node "$log"
+
+log=$logs/node-mconsole.log
+boot_uml ./linux "$log" dvshalt 120 dvs.node=2 dvs.run=wait &
+pid=$!
+pids+=("$pid")
+for _ in $(seq 100); do grep -q 'waiting to be halted' "$log" 2>/dev/null && break; sleep 0.3; done
+if uml_mconsole "$work/dvshalt/mconsole" halt > "$logs/mconsole-halt.out" 2>&1; then
+	wait "$pid"
+	rc=$?
+	if [ $rc = 0 ] && grep -q '^flags=101$' "$log"; then
+		result PASS node/mconsole-halt
+	else
+		result FAIL node/mconsole-halt "guest exit $rc; see $log"
+	fi
+else
+	result FAIL node/mconsole-halt "uml_mconsole: $(cat "$logs/mconsole-halt.out")"
+	kill -9 "$pid" 2>/dev/null
+fi
+[ -e "$work/dvshalt" ] && result FAIL node/mconsole-cleanup "$work/dvshalt left behind" ||
+	result PASS node/mconsole-cleanup
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages DVS-UML needs to build, boot and test, if any
+# is missing. Uses sudo when not root, and says what it installs.
+set -euo pipefail
+
+pkgs=(
+	build-essential bc flex bison libelf-dev ccache xz-utils patch	# kernel build
+	linux-source-6.1						# the guest kernel source
+	busybox-static e2fsprogs					# guest root filesystem
+	uml-utilities							# uml_mconsole, tunctl, uml_switch
+	python3 kmod cpio fakeroot file					# kernel build helpers
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=
+if [ "$(id -u)" != 0 ]; then
+	command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+	sudo=sudo
+fi
+echo "install-deps: installing from Debian: ${missing[*]}"
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

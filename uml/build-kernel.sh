@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Build a DVS-UML guest kernel (ARCH=um, x86_64) out of tree.
+#
+#   uml/build-kernel.sh main   ->  build/kernel-main/linux   (the ./linux users run)
+#   uml/build-kernel.sh test   ->  build/kernel-test/linux   (KASAN, lockdep, KUnit)
+#
+# The source is Debian's linux-source-6.1 tarball, unpacked once into
+# build/src/ and patched with uml/patches/series. The DVK core (dvk/) and the
+# ABI headers (include/dvk/) are linked into that tree as ipc/dvk and
+# include/dvk, so editing them needs no re-unpack and rebuilds incrementally.
+# The tree is unpacked again only when the tarball or a patch changes.
+set -euo pipefail
+
+flavour=${1:?usage: build-kernel.sh main|test}
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${DVS_BUILD:-$top/build}
+tarball=${LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+jobs=${JOBS:-$(nproc)}
+
+case $flavour in
+main) fragments=("$top/uml/config/dvs.config") ;;
+test) fragments=("$top/uml/config/dvs.config" "$top/uml/config/debug.config") ;;
+*) echo "build-kernel.sh: unknown flavour '$flavour' (main or test)" >&2; exit 2 ;;
+esac
+
+if [ ! -r "$tarball" ]; then
+	echo "build-kernel.sh: $tarball not found; install Debian's linux-source-6.1 (make deps)" >&2
+	exit 1
+fi
+
+src=$build/src/linux
+objdir=$build/kernel-$flavour
+mkdir -p "$build/src" "$objdir"
+
+# 1. A pristine tree with the patch series applied, redone only when an input changes.
+series=$top/uml/patches/series
+stamp=$( { echo "$tarball"; stat -c '%s %Y' "$tarball"; grep -v '^#' "$series" |
+	while read -r p; do [ -n "$p" ] && cat "$top/uml/patches/$p"; done; } | sha256sum | cut -c1-16)
+if [ "$(cat "$build/src/.stamp" 2>/dev/null)" != "$stamp" ]; then
+	echo "  [kernel] unpacking $(basename "$tarball") and applying uml/patches"
+	rm -rf "$src" "$build/src/.stamp" "$build/src/unpack"
+	mkdir -p "$build/src/unpack"
+	tar -C "$build/src/unpack" -xf "$tarball"
+	mv "$build/src/unpack"/* "$src"
+	rmdir "$build/src/unpack"
+	grep -v '^#' "$series" | while read -r p; do
+		[ -n "$p" ] || continue
+		patch -s -p1 -d "$src" < "$top/uml/patches/$p" ||
+			{ echo "build-kernel.sh: patch $p does not apply" >&2; exit 1; }
+	done
+	echo "$stamp" > "$build/src/.stamp"
+fi
+ln -sfn "$(realpath --relative-to="$src/ipc" "$top/dvk")" "$src/ipc/dvk"
+ln -sfn "$(realpath --relative-to="$src/include" "$top/include/dvk")" "$src/include/dvk"
+
+cc=gcc
+command -v ccache >/dev/null && cc="ccache gcc"
+kmake() { make -s -C "$src" O="$objdir" ARCH=um CC="$cc" HOSTCC="$cc" "$@"; }
+
+# 2. The configuration: defconfig + fragments, redone when a fragment changes.
+cfgstamp=$(cat "${fragments[@]}" | sha256sum | cut -c1-16)
+if [ "$(cat "$objdir/.dvs-config-stamp" 2>/dev/null)" != "$cfgstamp" ] || [ ! -f "$objdir/.config" ]; then
+	echo "  [kernel $flavour] configuring: defconfig + ${fragments[*]##*/}"
+	kmake defconfig >/dev/null
+	(cd "$objdir" && "$src/scripts/kconfig/merge_config.sh" -m -O "$objdir" .config "${fragments[@]}" >/dev/null)
+	kmake olddefconfig >/dev/null
+	missing=0
+	for f in "${fragments[@]}"; do
+		while IFS= read -r line; do
+			case $line in ''|'#'*) continue ;; esac
+			grep -qxF "$line" "$objdir/.config" || { echo "build-kernel.sh: $line did not reach .config" >&2; missing=1; }
+		done < "$f"
+	done
+	[ $missing = 0 ] || exit 1
+	echo "$cfgstamp" > "$objdir/.dvs-config-stamp"
+fi
+
+# 3. Build, with a progress line every 500 objects and the log kept for failures.
+log=$build/kernel-$flavour.log
+echo "  [kernel $flavour] building with $jobs jobs (log: ${log#$top/})"
+start=$(date +%s)
+set +e
+make -C "$src" O="$objdir" ARCH=um CC="$cc" HOSTCC="$cc" -j"$jobs" linux 2>&1 | tee "$log" |
+	awk -v f="$flavour" '/^  [A-Z]/ { n++; if (n % 500 == 0) { printf "  [kernel %s] %d steps\n", f, n; fflush() } }'
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" != 0 ]; then
+	grep -E 'error|Error' "$log" | head -40 >&2
+	echo "build-kernel.sh: kernel build failed (full log: $log)" >&2
+	exit 1
+fi
+echo "  [kernel $flavour] done in $(( $(date +%s) - start )) s: ${objdir#$top/}/linux"
