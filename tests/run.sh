@@ -23,6 +23,8 @@ pids=()
 
 cleanup() {
 	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+	# UML's helper and user-space processes carry the parent's command line.
+	pkill -9 -f "uml_dir=$work" 2>/dev/null
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -62,7 +64,7 @@ boot_uml() {
 	rm -f "$work/$umid.cow"
 	timeout --kill-after=5 "$tmo" "$kernel" umid="$umid" uml_dir="$work" \
 		ubd0="$work/$umid.cow,$(realpath "$B/rootfs.img")" root=/dev/ubda mem=256M \
-		con=null ssl=null con0=null,fd:1 "$@" < /dev/null > "$log" 2>&1
+		con=null ssl=null con0=null,fd:1 "$@" < /dev/null 2>&1 | tr -d '\r' > "$log"
 }
 
 echo "== host unit tests"

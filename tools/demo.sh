@@ -17,7 +17,7 @@ cmd=(./linux umid=demo$node uml_dir="$work" ubd0="$work/root.cow,$(realpath "$B/
 echo "   ${cmd[*]}"
 echo
 start=$(date +%s.%N)
-"${cmd[@]}" < /dev/null 2>&1 | sed -n -e '/dvk:/p' -e '/^DVS .* initialised/p' \
+"${cmd[@]}" < /dev/null 2>&1 | tr -d '\r' | sed -n -e '/dvk:/p' -e '/^DVS .* initialised/p' \
 	-e '/^--- \/proc\/dvs\/info/,/^-------/p' -e '/dvs-init: powering off/p'
 printf '\n== The guest booted, initialised the DVS and halted in %.1f s.\n' \
 	"$(echo "$(date +%s.%N) - $start" | bc)"

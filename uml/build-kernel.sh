@@ -53,8 +53,11 @@ fi
 ln -sfn "$(realpath --relative-to="$src/ipc" "$top/dvk")" "$src/ipc/dvk"
 ln -sfn "$(realpath --relative-to="$src/include" "$top/include/dvk")" "$src/include/dvk"
 
+# ccache keyed on paths relative to the checkout, so a fresh clone elsewhere
+# (CI) reuses what an earlier build compiled.
 cc=gcc
 command -v ccache >/dev/null && cc="ccache gcc"
+export CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=1
 kmake() { make -s -C "$src" O="$objdir" ARCH=um CC="$cc" HOSTCC="$cc" "$@"; }
 
 # 2. The configuration: defconfig + fragments, redone when a fragment changes.

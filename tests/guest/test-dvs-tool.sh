@@ -1,23 +1,7 @@
 #!/bin/sh
 # The dvs tool in the guest: init/info/end and their errors, as a user types them.
 prog=test-dvs-tool.sh
-failed=0
-
-# check NAME WANT_STATUS WANT_TEXT CMD...: run CMD, compare status and output.
-check() {
-	name=$1 want=$2 text=$3
-	shift 3
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" = "$want" ] && printf '%s\n' "$out" | grep -qF -- "$text"; then
-		echo "PASS: $prog/$name"
-	else
-		echo "FAIL: $prog/$name"
-		echo "  '$*' exited $rc (wanted $want), output:"
-		printf '%s\n' "$out" | sed 's/^/    /'
-		failed=1
-	fi
-}
+. "$(dirname "$0")/check.sh"
 
 check info_before_init 0 "flags=1 (IPC not initialised)" dvs info
 check init 0 "DVS DVS_CLUSTER1 initialised: node 1" dvs init --node 1 --name DVS_CLUSTER1

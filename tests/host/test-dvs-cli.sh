@@ -3,22 +3,7 @@
 # message it gives on a kernel without the DVK.
 dvs=${1:?usage: test-dvs-cli.sh path/to/dvs}
 prog=test-dvs-cli
-failed=0
-
-check() {
-	name=$1 want=$2 text=$3
-	shift 3
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" = "$want" ] && printf '%s\n' "$out" | grep -qF -- "$text"; then
-		echo "PASS: $prog/$name"
-	else
-		echo "FAIL: $prog/$name"
-		echo "  '$*' exited $rc (wanted $want, text '$text'), output:"
-		printf '%s\n' "$out" | sed 's/^/    /'
-		failed=1
-	fi
-}
+. "$(dirname "$0")/../guest/check.sh"
 
 check help 0 "Commands:" "$dvs" --help
 check no_args 2 "Usage: dvs COMMAND" "$dvs"
