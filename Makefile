@@ -81,7 +81,7 @@ $(B)/tools/%: tools/%.c $(B)/lib/libdvk.a $(ABI_HDRS)
 
 $(B)/guest-tests/%: tests/guest/%.c tests/guest/test_util.c tests/guest/test_util.h $(B)/lib/libdvk.a $(ABI_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) -Itests/guest -static $< tests/guest/test_util.c $(B)/lib/libdvk.a -o $@
+	$(CC) $(GUEST_CFLAGS) -Itests/guest -static $< tests/guest/test_util.c $(B)/lib/libdvk.a -lpthread -o $@
 
 $(B)/host-tests/%: tests/host/%.c $(LIB_SRCS) $(ABI_HDRS)
 	@mkdir -p $(@D)

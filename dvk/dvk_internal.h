@@ -2,52 +2,135 @@
 /*
  * The DVK core's private declarations, shared by its files and its doors.
  *
- * Lock order (outermost first): dvk_dvs.rwsem -> DC -> node/proxy -> slots
- * in ascending slot index. Management calls hold the DVS rwsem for write,
- * everything else for read, so a DVS torn down under a caller is impossible.
+ * Locking, outermost first:
+ *   dvk_dvs.rwsem   (sleeping) management calls hold it for write, lookups
+ *                   of the DC table for read; never held while a caller
+ *                   blocks in IPC.
+ *   dc->lock        (spinlock) every slot of one DC: flags, queues,
+ *                   bindings, waiters. Never two DCs' locks at once.
+ *   dvk_bind_lock   (spinlock) the task -> slot hash; readers use RCU.
+ * Nothing sleeps under a spinlock: messages are copied in before and out
+ * after, and a blocked caller sleeps on a struct dvk_wait on its own stack
+ * with dc->lock dropped.
  */
 #ifndef _DVK_INTERNAL_H
 #define _DVK_INTERNAL_H
 
+#include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/rwsem.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <dvk/dvk_abi.h>
+
+struct dvk_dc;
 
 /**
  * struct dvk_dvs - the node's one DVS instance.
- * @rwsem: protects every field below and the existence of all DCs.
+ * @rwsem: protects every field below.
  * @usr: the limits, name and node id in force (valid when @initialized).
  * @initialized: dvs_init succeeded and dvs_end has not run since.
  * @doors: DVS_IPC and/or DVS_IOCTL, set by the doors as they open.
+ * @dcs: the DCs by id; readers without @rwsem use RCU and a kref.
  */
 struct dvk_dvs {
 	struct rw_semaphore rwsem;
 	struct dvs_usr usr;
 	bool initialized;
 	unsigned int doors;
+	struct dvk_dc __rcu *dcs[DVK_MAX_DCS];
 };
 
 extern struct dvk_dvs dvk_dvs;
 
-/*
- * The skeleton of the per-DC slot, DC and node objects. Their sizes are
- * part of /proc/dvs/info; the local-IPC work fills them in.
+/**
+ * struct dvk_wait - one blocked call, on the caller's stack.
+ * @task: the sleeping task, woken by wake_up_process().
+ * @done: set (under dc->lock) when the call completed; @rcode is its result.
+ * @rcode: 0 or a negative EDVS code.
+ * @msg: the message being sent (sender) or the one delivered (receiver).
+ *
+ * Whoever completes a wait does so under dc->lock, and the sleeper takes
+ * that lock before it returns, so the object outlives every access to it.
  */
-struct dvk_proc {
-	__s32 p_nr;
-	__s32 p_endpoint;
-	__u32 p_rts_flags;
-	__u32 p_misc_flags;
-	__s32 p_getfrom;
-	__s32 p_sendto;
-	struct dvk_message p_message;
+struct dvk_wait {
+	struct task_struct *task;
+	bool done;
+	int rcode;
+	struct dvk_message msg;
 };
 
+struct dvk_priv {
+	s32 id;			/* system index, or nr_sysprocs for user slots */
+	s32 warn;
+	s32 level;
+	u64 ipc_to[2];		/* DVK_MAX_SYSPROCS bits */
+	u64 allowed;		/* one bit per call */
+};
+
+/**
+ * struct dvk_proc - one slot of a DC.
+ * @usr: what getprocinfo and /proc show; holds the state flags too.
+ * @dc: the DC this slot belongs to.
+ * @task: the bound local task (reference held), NULL when free or remote.
+ * @gen: generation of the current (or last) binding.
+ * @priv: privileges of the binding.
+ * @senders: slots blocked sending to this one, oldest first.
+ * @send_link: this slot's link in its destination's @senders.
+ * @rcv_waiters: slots blocked receiving from this one by endpoint.
+ * @rcv_link: this slot's link in its source's @rcv_waiters.
+ * @wait: the caller's wait object while it blocks in a call, else NULL.
+ * @notify_pending: one bit per source system index with a notify pending.
+ * @notify_arg: per source system index, the OR of the pending values
+ *	(system slots only: only they receive notifications).
+ * @bind_node: entry in the task -> slot hash.
+ */
+struct dvk_proc {
+	struct proc_usr usr;
+	struct dvk_dc *dc;
+	struct task_struct *task;
+	u16 gen;
+	struct dvk_priv priv;
+	struct list_head senders;
+	struct list_head send_link;
+	struct list_head rcv_waiters;
+	struct list_head rcv_link;
+	struct dvk_wait *wait;
+	DECLARE_BITMAP(notify_pending, DVK_MAX_SYSPROCS);
+	u64 *notify_arg;
+	struct hlist_node bind_node;
+};
+
+/**
+ * struct dvk_dc - a distributed container on this node.
+ * @kref: one reference for the DVS table, one per caller using it.
+ * @lock: every slot of the DC (see the lock order above).
+ * @usr: the DC's descriptor.
+ * @owner: may bind its own processes to user slots without CAP_SYS_ADMIN.
+ * @pid_ns: the creator's pid namespace, where bind looks pids up.
+ * @running: false from the start of dc_end.
+ * @procs: nr_tasks + nr_procs slots; slot number nr is at index nr + nr_tasks.
+ * @notify_args: the system slots' @notify_arg arrays, in one block.
+ * @bind_wq: woken on every bind and unbind, for wait4bind.
+ * @proc_dir: /proc/dvs/<name>.
+ * @free_work: frees the DC after an RCU grace period.
+ */
 struct dvk_dc {
-	__s32 dc_dcid;
-	__u32 dc_flags;
-	char dc_name[DVK_NAME_LEN];
-	struct dvk_proc *dc_procs;
+	struct kref kref;
+	spinlock_t lock;
+	struct dc_usr usr;
+	kuid_t owner;
+	struct pid_namespace *pid_ns;
+	bool running;
+	struct dvk_proc *procs;
+	u64 *notify_args;
+	wait_queue_head_t bind_wq;
+	struct proc_dir_entry *proc_dir;
+	struct rcu_work free_work;
 };
 
 struct dvk_node {
@@ -58,13 +141,59 @@ struct dvk_node {
 };
 
 /* dvs.c: DVS-level state and calls (pure checks are exposed for KUnit). */
+int dvk_name_check(const char *name);
 int dvk_dvs_check(const struct dvs_usr *p);
 int dvk_call_decode(unsigned int call, unsigned int *nr);
 void dvk_dvs_snapshot(struct dvs_usr *out);
 void dvk_door_set(unsigned int door, bool open);
 
+/* dc.c */
+int dvk_dc_check(const struct dc_usr *u, const struct dvs_usr *dvs);
+struct dvk_dc *dvk_dc_get(int dcid);
+void dvk_dc_put(struct dvk_dc *dc);
+void dvk_dcs_end_all(void);
+static inline bool dvk_nr_ok(const struct dvk_dc *dc, int nr)
+{
+	return nr >= -dc->usr.dc_nr_tasks && nr < dc->usr.dc_nr_procs;
+}
+static inline struct dvk_proc *dvk_slot(struct dvk_dc *dc, int nr)
+{
+	return &dc->procs[nr + dc->usr.dc_nr_tasks];
+}
+static inline bool dvk_is_sysproc(const struct dvk_dc *dc, int nr)
+{
+	return nr + dc->usr.dc_nr_tasks < dc->usr.dc_nr_sysprocs;
+}
+
+/* bind.c */
+struct dvk_proc *dvk_caller(struct task_struct *task, struct dvk_dc **dcp);
+bool dvk_still_caller(struct dvk_proc *p, struct task_struct *task);
+void dvk_unbind_locked(struct dvk_proc *p, int why);
+int dvk_exit_hook_init(void);
+void dvk_exit_hook_exit(void);
+
+/* ipc.c */
+struct dvk_proc *dvk_ipc_enter(int call, struct dvk_dc **dcp, int *err);
+long dvk_ipc_leave(struct dvk_dc *dc, long ret);
+long dvk_ms_to_jiffies(long ms);
+void dvk_wake_locked(struct dvk_proc *p, int rcode);
+int dvk_block_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_wait *w, long timeout_ms);
+int dvk_ep_lookup_locked(struct dvk_dc *dc, s32 ep, struct dvk_proc **pp, int dead_err);
+
+/* copy.c */
+int dvk_mm_rw(struct mm_struct *mm, unsigned long raddr, void __user *ubuf, void *kbuf,
+	      size_t len, bool to_mm);
+
+/* priv.c */
+int dvk_priv_check(const struct dvk_dc *dc, const struct priv_usr *u);
+void dvk_priv_default(struct dvk_dc *dc, struct dvk_proc *p);
+bool dvk_call_allowed(const struct dvk_proc *p, int call);
+bool dvk_ipc_allowed(const struct dvk_proc *from, const struct dvk_proc *to);
+
 /* procfs.c */
 int dvk_procfs_init(void);
 void dvk_procfs_exit(void);
+int dvk_procfs_dc_add(struct dvk_dc *dc);
+void dvk_procfs_dc_remove(struct dvk_dc *dc);
 
 #endif /* _DVK_INTERNAL_H */

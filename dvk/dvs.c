@@ -29,7 +29,7 @@ static bool dvk_name_char_ok(char c)
  * bytes, EDVSBADVALUE if it holds a character outside [A-Za-z0-9_.-]
  * (names become /proc directory names).
  */
-static int dvk_name_check(const char *name)
+int dvk_name_check(const char *name)
 {
 	size_t len = strnlen(name, DVK_NAME_LEN);
 	size_t i;
@@ -163,7 +163,7 @@ long dvk_dvs_init(int nodeid, const struct dvs_usr *params)
 	}
 	p.d_nodeid = nodeid;
 	dvk_dvs.usr = p;
-	dvk_dvs.initialized = true;
+	WRITE_ONCE(dvk_dvs.initialized, true);
 	up_write(&dvk_dvs.rwsem);
 	pr_info("dvk: DVS %s initialised, node %d\n", p.d_name, nodeid);
 	return nodeid;
@@ -173,7 +173,8 @@ EXPORT_SYMBOL_GPL(dvk_dvs_init);
 /**
  * dvk_dvs_end() - tear down the DVS on this node.
  *
- * Needs CAP_SYS_ADMIN. The limits return to their defaults.
+ * Needs CAP_SYS_ADMIN. Every DC is ended first (see dvk_dc_end()); the
+ * limits return to their defaults.
  *
  * Return: 0, EDVSPERM, or EDVSDVSINIT when not initialised.
  */
@@ -188,7 +189,8 @@ long dvk_dvs_end(void)
 		up_write(&dvk_dvs.rwsem);
 		return EDVSDVSINIT;
 	}
-	dvk_dvs.initialized = false;
+	dvk_dcs_end_all();
+	WRITE_ONCE(dvk_dvs.initialized, false);
 	dvk_dvs.usr = defaults;
 	up_write(&dvk_dvs.rwsem);
 	pr_info("dvk: DVS ended\n");

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/dvs: the DVS's state in the original's formats. "info" exists from
- * the moment the core is up, so the open doors show before dvs_init.
+ * /proc/dvs: the DVS's state in the original's formats. "info" and
+ * "nodes" exist from the moment the core is up, so the open doors show
+ * before dvs_init; each DC adds a directory named after it.
  */
 #include <linux/cache.h>
+#include <linux/fs.h>
 #include <linux/log2.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -32,6 +34,179 @@ static int dvk_info_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/* A 32-column bitmap, most significant bit first: X member, - not. */
+static void dvk_show_map(struct seq_file *m, u32 map)
+{
+	int i;
+
+	for (i = 31; i >= 0; i--)
+		seq_putc(m, map & BIT(i) ? 'X' : '-');
+}
+
+static void dvk_show_ruler(struct seq_file *m)
+{
+	int i;
+
+	for (i = 31; i >= 0; i--)
+		seq_putc(m, '0' + i / 10);
+	seq_putc(m, ' ');
+}
+
+/* /proc/dvs/nodes: the local node (remote ones come with the proxies). */
+static int dvk_nodes_show(struct seq_file *m, void *v)
+{
+	struct dvs_usr d;
+	u32 dcs = 0;
+	int i;
+
+	dvk_dvs_snapshot(&d);
+	seq_puts(m, "ID Flags Proxies -pxsent- -pxrcvd- ");
+	dvk_show_ruler(m);
+	seq_puts(m, "Name\n");
+	if (d.d_nodeid < 0)
+		return 0;
+	rcu_read_lock();
+	for (i = 0; i < DVK_MAX_DCS; i++)
+		if (rcu_access_pointer(dvk_dvs.dcs[i]))
+			dcs |= BIT(i);
+	rcu_read_unlock();
+	seq_printf(m, "%2d %5X %7d %8d %8d ", d.d_nodeid, 0x6, -1, 0, 0);
+	dvk_show_map(m, dcs);
+	seq_printf(m, " node%d\n", d.d_nodeid);
+	return 0;
+}
+
+static int dvk_dc_info_show(struct seq_file *m, void *v)
+{
+	struct dvk_dc *dc = m->private;
+	struct dc_usr u;
+
+	spin_lock(&dc->lock);
+	u = dc->usr;
+	spin_unlock(&dc->lock);
+	seq_printf(m, "dcid=%d\nflags=%X\nnr_procs=%d\nnr_tasks=%d\nnr_sysprocs=%d\n",
+		   u.dc_dcid, u.dc_flags, u.dc_nr_procs, u.dc_nr_tasks, u.dc_nr_sysprocs);
+	seq_printf(m, "nr_nodes=%d\ndc_nodes=%X\ndc_pid=%d\nwarn2proc=%d\nwarnmsg=%d\n",
+		   u.dc_nr_nodes, u.dc_nodes, u.dc_pid, u.dc_warn2proc, u.dc_warnmsg);
+	seq_printf(m, "dc_name=%s\nowner=%u\nnodes ", u.dc_name, u.dc_owner);
+	dvk_show_ruler(m);
+	seq_puts(m, "\n      ");
+	dvk_show_map(m, u.dc_nodes);
+	seq_putc(m, '\n');
+	return 0;
+}
+
+/*
+ * procs and stats list the DC's bound slots. The seq_file iterator walks
+ * slot indexes; each row is taken under dc->lock on its own. The DC comes
+ * from the proc entry's data (seq files have no m->private of their own).
+ */
+static struct dvk_dc *dvk_seq_dc(struct seq_file *m)
+{
+	return pde_data(file_inode(m->file));
+}
+
+static void *dvk_slots_start(struct seq_file *m, loff_t *pos)
+{
+	struct dvk_dc *dc = dvk_seq_dc(m);
+
+	if (*pos == 0)
+		return SEQ_START_TOKEN;
+	return *pos <= dc->usr.dc_nr_tasks + dc->usr.dc_nr_procs ? pos : NULL;
+}
+
+static void *dvk_slots_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return dvk_slots_start(m, pos);
+}
+
+static void dvk_slots_stop(struct seq_file *m, void *v)
+{
+}
+
+static bool dvk_slot_row(struct seq_file *m, void *v, struct proc_usr *u)
+{
+	struct dvk_dc *dc = dvk_seq_dc(m);
+	loff_t idx = *(loff_t *)v - 1;
+
+	spin_lock(&dc->lock);
+	*u = dc->procs[idx].usr;
+	spin_unlock(&dc->lock);
+	return !(u->p_rts_flags & DVK_SLOT_FREE);
+}
+
+static int dvk_procs_show(struct seq_file *m, void *v)
+{
+	struct dvk_dc *dc = dvk_seq_dc(m);
+	struct proc_usr u;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, "DC pnr -endp- -lpid/vpid- nd  flag misc -getf- -sndt- -wmig- -prxy- name\n");
+		return 0;
+	}
+	if (dvk_slot_row(m, v, &u))
+		seq_printf(m, "%2d %3d %6d %5d/%-5d %2d %5X %4X %6d %6d %6d %6d %s\n",
+			   dc->usr.dc_dcid, u.p_nr, u.p_endpoint, u.p_lpid, u.p_vpid, u.p_nodeid,
+			   u.p_rts_flags, u.p_misc_flags, u.p_getfrom, u.p_sendto, u.p_waitmigr,
+			   u.p_proxy, u.p_name);
+	return 0;
+}
+
+static int dvk_stats_show(struct seq_file *m, void *v)
+{
+	struct dvk_dc *dc = dvk_seq_dc(m);
+	struct proc_usr u;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, "DC pnr -endp- -lpid/vpid- nd --lsnt-- --rsnt-- -lcopy-- -rcopy-- name\n");
+		return 0;
+	}
+	if (dvk_slot_row(m, v, &u))
+		seq_printf(m, "%2d %3d %6d %5d/%-5d %2d %8llu %8llu %8llu %8llu %s\n",
+			   dc->usr.dc_dcid, u.p_nr, u.p_endpoint, u.p_lpid, u.p_vpid, u.p_nodeid,
+			   u.p_lclsent, u.p_rmtsent, u.p_lclcopy, u.p_rmtcopy, u.p_name);
+	return 0;
+}
+
+static const struct seq_operations dvk_procs_ops = {
+	.start = dvk_slots_start, .next = dvk_slots_next,
+	.stop = dvk_slots_stop, .show = dvk_procs_show,
+};
+
+static const struct seq_operations dvk_stats_ops = {
+	.start = dvk_slots_start, .next = dvk_slots_next,
+	.stop = dvk_slots_stop, .show = dvk_stats_show,
+};
+
+/**
+ * dvk_procfs_dc_add() - create /proc/dvs/<name>/{info,procs,stats}.
+ * @dc: the new DC; the files read it through m->private and live no
+ *	longer than it (dvk_procfs_dc_remove() runs before the DC is freed).
+ *
+ * Return: 0 or EDVSBADDIR.
+ */
+int dvk_procfs_dc_add(struct dvk_dc *dc)
+{
+	dc->proc_dir = proc_mkdir(dc->usr.dc_name, dvk_proc_root);
+	if (!dc->proc_dir)
+		return EDVSBADDIR;
+	if (!proc_create_single_data("info", 0444, dc->proc_dir, dvk_dc_info_show, dc) ||
+	    !proc_create_seq_data("procs", 0444, dc->proc_dir, &dvk_procs_ops, dc) ||
+	    !proc_create_seq_data("stats", 0444, dc->proc_dir, &dvk_stats_ops, dc)) {
+		proc_remove(dc->proc_dir);
+		dc->proc_dir = NULL;
+		return EDVSBADDIR;
+	}
+	return 0;
+}
+
+void dvk_procfs_dc_remove(struct dvk_dc *dc)
+{
+	proc_remove(dc->proc_dir);
+	dc->proc_dir = NULL;
+}
+
 /**
  * dvk_procfs_init() - create /proc/dvs and its DVS-wide files.
  *
@@ -42,7 +217,8 @@ int dvk_procfs_init(void)
 	dvk_proc_root = proc_mkdir("dvs", NULL);
 	if (!dvk_proc_root)
 		return EDVSBADDIR;
-	if (!proc_create_single("info", 0444, dvk_proc_root, dvk_info_show)) {
+	if (!proc_create_single("info", 0444, dvk_proc_root, dvk_info_show) ||
+	    !proc_create_single("nodes", 0444, dvk_proc_root, dvk_nodes_show)) {
 		proc_remove(dvk_proc_root);
 		dvk_proc_root = NULL;
 		return EDVSBADFILE;

@@ -7,6 +7,7 @@
  * per call site would add nothing but a way to pass the wrong one.
  */
 #include <errno.h>
+#include <string.h>
 #include <stdatomic.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -77,4 +78,114 @@ int dvk_dvs_end(void)
 int dvk_getdvsinfo(struct dvs_usr *out)
 {
 	return (int)dvk_call(DVK_GETDVSINFO, 0, 0, 0, out, 0);
+}
+
+int dvk_dc_init(const struct dc_usr *u)
+{
+	return (int)dvk_call(DVK_DCINIT, 0, 0, 0, (void *)u, 0);
+}
+
+int dvk_dc_end(int dcid)
+{
+	return (int)dvk_call(DVK_DCEND, dcid, 0, 0, NULL, 0);
+}
+
+int dvk_getdcinfo(int dcid, struct dc_usr *out)
+{
+	return (int)dvk_call(DVK_GETDCINFO, dcid, 0, 0, out, 0);
+}
+
+/* The endpoint travels in ptr, as in the original's positional layout. */
+int dvk_bind_X(int oper, int dcid, int pid, int ep, int nodeid)
+{
+	return (int)dvk_call(DVK_BIND, oper, (unsigned long)dcid, (unsigned long)pid,
+			     (void *)(long)ep, nodeid);
+}
+
+int dvk_tbind(int dcid, int nr)
+{
+	return dvk_bind_X(DVK_SELF_BIND, dcid, (int)syscall(SYS_gettid), nr, DVK_LOCALNODE);
+}
+
+int dvk_rmtbind(int dcid, const char *name, int ep, int nodeid)
+{
+	char n[DVK_NAME_LEN] = "";
+
+	for (size_t i = 0; name && name[i] && i < DVK_NAME_LEN; i++)
+		n[i] = name[i];
+	if (name && strlen(name) >= DVK_NAME_LEN)
+		return EDVSNAMESIZE;
+	return (int)dvk_call(DVK_BIND, DVK_RMT_BIND, (unsigned long)dcid, (unsigned long)n,
+			     (void *)(long)ep, nodeid);
+}
+
+int dvk_unbind(int dcid, int ep)
+{
+	return (int)dvk_call(DVK_UNBIND, dcid, (unsigned long)ep, 0, NULL, 0);
+}
+
+int dvk_wait4bind_T(int oper, int ep, long timeout_ms)
+{
+	return (int)dvk_call(DVK_WAIT4BIND, oper, (unsigned long)ep, (unsigned long)timeout_ms,
+			     NULL, 0);
+}
+
+int dvk_getep(int pid)
+{
+	return (int)dvk_call(DVK_GETEP, pid, 0, 0, NULL, 0);
+}
+
+int dvk_getprocinfo(int dcid, int nr, struct proc_usr *out)
+{
+	return (int)dvk_call(DVK_GETPROCINFO, dcid, (unsigned long)nr, 0, out, 0);
+}
+
+int dvk_getpriv(int dcid, int ep, struct priv_usr *out)
+{
+	return (int)dvk_call(DVK_GETPRIV, dcid, (unsigned long)ep, 0, out, 0);
+}
+
+int dvk_setpriv(int dcid, int ep, struct priv_usr *priv)
+{
+	return (int)dvk_call(DVK_SETPRIV, dcid, (unsigned long)ep, 0, priv, 0);
+}
+
+int dvk_send_T(int dst, struct dvk_message *m, long timeout_ms)
+{
+	return (int)dvk_call(DVK_SEND, dst, 0, 0, m, timeout_ms);
+}
+
+int dvk_receive_T(int src, struct dvk_message *m, long timeout_ms)
+{
+	return (int)dvk_call(DVK_RECEIVE, src, 0, 0, m, timeout_ms);
+}
+
+int dvk_sendrec_T(int dst, struct dvk_message *m, long timeout_ms)
+{
+	return (int)dvk_call(DVK_SENDREC, dst, 0, 0, m, timeout_ms);
+}
+
+int dvk_rcvrqst_T(struct dvk_message *m, long timeout_ms)
+{
+	return (int)dvk_call(DVK_RCVRQST, 0, 0, 0, m, timeout_ms);
+}
+
+int dvk_reply_T(int dst, struct dvk_message *m, long timeout_ms)
+{
+	return (int)dvk_call(DVK_REPLY, dst, 0, 0, m, timeout_ms);
+}
+
+int dvk_notify_X(int src_nr, int dst, int value)
+{
+	return (int)dvk_call(DVK_NOTIFY, src_nr, (unsigned long)dst, (unsigned long)value, NULL, 0);
+}
+
+int dvk_wakeup(int dcid, int ep)
+{
+	return (int)dvk_call(DVK_WAKEUPEP, dcid, (unsigned long)ep, 0, NULL, 0);
+}
+
+long dvk_vcopy(int src, const void *saddr, int dst, void *daddr, long bytes)
+{
+	return dvk_call(DVK_VCOPY, src, (unsigned long)saddr, (unsigned long)dst, daddr, bytes);
 }

@@ -155,7 +155,107 @@ struct dvs_usr {
 	.d_max_copybuf = DVK_DEF_MAX_COPYBUF,				\
 	.d_max_copylen = DVK_DEF_MAX_COPYLEN }
 
+/* ---- Slots, DCs, privileges (local DVK) ----------------------------- */
+
+/* Task slot numbers (negative) and special senders. */
+#define DVK_HARDWARE		(-1)	/* notify src: "interrupt" from an unbound root process */
+#define DVK_SYSTEM		(-2)
+
+/* bind(oper, dcid, pid, endpoint, nodeid) */
+#define DVK_SELF_BIND		0
+#define DVK_LCL_BIND		1
+#define DVK_RMT_BIND		2
+#define DVK_BKUP_BIND		3	/* reserved */
+#define DVK_REPLICA_BIND	4	/* reserved */
+#define DVK_USERMODE_BIND	5	/* reserved */
+
+/* wait4bind(oper, endpoint, timeout) */
+#define DVK_WAIT_BIND		0
+#define DVK_WAIT_UNBIND		1
+
+/* Notify messages: m_type = DVK_NOTIFY_MESSAGE | source system index. */
+#define DVK_NOTIFY_MESSAGE	0x1000
+#define DVK_NOTIFY_FROM(idx)	(DVK_NOTIFY_MESSAGE | (idx))
+#define DVK_IS_NOTIFY(type)	(((type) & ~0xfff) == DVK_NOTIFY_MESSAGE)
+
+/* p_rts_flags: a slot is runnable when none is set. */
+#define DVK_SLOT_FREE		0x00001
+#define DVK_SENDING		0x00004
+#define DVK_RECEIVING		0x00008
+#define DVK_ONCOPY		0x00400
+#define DVK_REMOTE		0x01000
+#define DVK_WAITUNBIND		0x20000
+#define DVK_WAITBIND		0x40000
+
+/* p_misc_flags */
+#define DVK_MIS_PROXY		0x0001
+#define DVK_MIS_KTHREAD		0x0040
+#define DVK_MIS_WOKENUP		0x0200
+#define DVK_MIS_THREAD		0x8000	/* bound per thread (tbind) */
+
+/* priv_level */
+#define DVK_USER_PRIV		0
+#define DVK_SERVER_PRIV		1
+#define DVK_TASK_PRIV		2
+#define DVK_SYSTEM_PRIV		3
+#define DVK_KERNEL_PRIV		4
+#define DVK_PROXY_PRIV		5
+
+/* dc_flags */
+#define DVK_DC_RUNNING		0x0
+#define DVK_DC_FREE		0x2
+
+struct dc_usr {
+	__s32 dc_dcid;
+	__u32 dc_flags;
+	__s32 dc_nr_procs;
+	__s32 dc_nr_tasks;
+	__s32 dc_nr_sysprocs;
+	__s32 dc_nr_nodes;
+	__u32 dc_nodes;		/* bitmap of member nodes */
+	__s32 dc_warn2proc;	/* endpoint told of exits, DVK_NONE = off (reserved) */
+	__s32 dc_warnmsg;
+	__s32 dc_pid;		/* out: pid of the creator */
+	__u32 dc_owner;		/* uid that may bind its own processes to user slots */
+	__u32 dc_pad;
+	char dc_name[DVK_NAME_LEN];
+};
+
+struct proc_usr {
+	__s32 p_nr;
+	__s32 p_endpoint;
+	__s32 p_dcid;
+	__u32 p_rts_flags;
+	__s32 p_lpid;		/* pid in the initial namespace, -1 for remote */
+	__s32 p_vpid;		/* pid in the DC creator's namespace */
+	__s32 p_nodeid;
+	__u32 p_misc_flags;
+	__s32 p_getfrom;
+	__s32 p_sendto;
+	__s32 p_waitmigr;
+	__s32 p_waitunbind;
+	__s32 p_proxy;
+	__u32 p_pad;
+	__u64 p_lclsent;
+	__u64 p_rmtsent;
+	__u64 p_lclcopy;
+	__u64 p_rmtcopy;
+	char p_name[DVK_NAME_LEN];
+};
+
+struct priv_usr {
+	__s32 priv_id;		/* system index, or nr_sysprocs for user slots */
+	__s32 priv_warn;
+	__s32 priv_level;	/* DVK_*_PRIV */
+	__u32 priv_pad;
+	__u64 priv_ipc_to[2];	/* one bit per system index the slot may IPC to */
+	__u64 priv_dvk_allowed;	/* one bit per call number */
+};
+
 _Static_assert(sizeof(struct dvk_message) == 64, "dvk_message is 64 bytes");
 _Static_assert(sizeof(struct dvs_usr) == 64, "dvs_usr is 64 bytes");
+_Static_assert(sizeof(struct dc_usr) == 64, "dc_usr is 64 bytes");
+_Static_assert(sizeof(struct proc_usr) == 104, "proc_usr is 104 bytes");
+_Static_assert(sizeof(struct priv_usr) == 40, "priv_usr is 40 bytes");
 
 #endif /* _DVK_ABI_H */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Door 3: the DVK's in-kernel API, for kernel threads and drivers.
- * Arguments are kernel copies; results follow the ABI (a non-negative
- * value or a negative EDVS* code).
+ * Door 3: the DVK's in-kernel API, for kernel threads and drivers, and the
+ * functions the user doors call after copying arguments in. Arguments are
+ * kernel copies; addresses are the calling task's user addresses; results
+ * follow the ABI (a non-negative value or a negative EDVS* code).
  */
 #ifndef _DVK_KERNEL_H
 #define _DVK_KERNEL_H
@@ -13,6 +14,27 @@
 long dvk_dvs_init(int nodeid, const struct dvs_usr *params);
 long dvk_dvs_end(void);
 long dvk_getdvsinfo(struct dvs_usr *out);
+
+long dvk_dc_init(const struct dc_usr *u);
+long dvk_dc_end(int dcid);
+long dvk_getdcinfo(int dcid, struct dc_usr *out);
+
+long dvk_bind(int oper, int dcid, int pid, s32 ep, int nodeid, const char *name);
+long dvk_unbind(int dcid, s32 ep);
+long dvk_wait4bind(int oper, s32 ep, long timeout_ms);
+long dvk_getep(int pid);
+long dvk_getprocinfo(int dcid, int nr, struct proc_usr *out);
+long dvk_getpriv(int dcid, s32 ep, struct priv_usr *out);
+long dvk_setpriv(int dcid, s32 ep, struct priv_usr *u);
+
+long dvk_send(s32 dst_ep, const struct dvk_message *m, long timeout_ms);
+long dvk_receive(s32 src_ep, struct dvk_message *m, long timeout_ms);
+long dvk_sendrec(s32 ep, struct dvk_message *m, long timeout_ms);
+long dvk_rcvrqst(struct dvk_message *m, long timeout_ms);
+long dvk_reply(s32 dst_ep, const struct dvk_message *m, long timeout_ms);
+long dvk_notify(int src_nr, s32 dst_ep, int value);
+long dvk_wakeup(int dcid, s32 ep);
+long dvk_vcopy(s32 src_ep, unsigned long saddr, s32 dst_ep, unsigned long daddr, long bytes);
 
 #endif /* __KERNEL__ */
 #endif /* _DVK_KERNEL_H */

@@ -36,6 +36,48 @@ int dvk_dvs_init(int nodeid, const struct dvs_usr *params);
 int dvk_dvs_end(void);
 int dvk_getdvsinfo(struct dvs_usr *out);
 
+/* DCs (dc_init returns the local node id). */
+int dvk_dc_init(const struct dc_usr *u);
+int dvk_dc_end(int dcid);
+int dvk_getdcinfo(int dcid, struct dc_usr *out);
+
+/*
+ * Binding. bind_X takes a slot number (or an endpoint of the slot) and
+ * returns the new endpoint; the generation is the kernel's.
+ */
+int dvk_bind_X(int oper, int dcid, int pid, int ep, int nodeid);
+int dvk_rmtbind(int dcid, const char *name, int ep, int nodeid);
+int dvk_unbind(int dcid, int ep);
+int dvk_wait4bind_T(int oper, int ep, long timeout_ms);
+int dvk_getep(int pid);
+int dvk_getprocinfo(int dcid, int nr, struct proc_usr *out);
+int dvk_getpriv(int dcid, int ep, struct priv_usr *out);
+int dvk_setpriv(int dcid, int ep, struct priv_usr *priv);
+
+/* IPC; timeouts in ms, DVK_TIMEOUT_FOREVER or DVK_TIMEOUT_NOWAIT. */
+int dvk_send_T(int dst, struct dvk_message *m, long timeout_ms);
+int dvk_receive_T(int src, struct dvk_message *m, long timeout_ms);
+int dvk_sendrec_T(int dst, struct dvk_message *m, long timeout_ms);
+int dvk_rcvrqst_T(struct dvk_message *m, long timeout_ms);
+int dvk_reply_T(int dst, struct dvk_message *m, long timeout_ms);
+int dvk_notify_X(int src_nr, int dst, int value);
+int dvk_wakeup(int dcid, int ep);
+long dvk_vcopy(int src, const void *saddr, int dst, void *daddr, long bytes);
+
+/* The original's convenience forms. */
+static inline int dvk_bind(int dcid, int nr) { return dvk_bind_X(DVK_SELF_BIND, dcid, 0, nr, DVK_LOCALNODE); }
+int dvk_tbind(int dcid, int nr);	/* the calling thread alone */
+static inline int dvk_lclbind(int dcid, int pid, int nr) { return dvk_bind_X(DVK_LCL_BIND, dcid, pid, nr, DVK_LOCALNODE); }
+static inline int dvk_wait4bind(void) { return dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, DVK_TIMEOUT_FOREVER); }
+static inline int dvk_wait4bindep(int ep) { return dvk_wait4bind_T(DVK_WAIT_BIND, ep, DVK_TIMEOUT_FOREVER); }
+static inline int dvk_wait4unbind(int ep) { return dvk_wait4bind_T(DVK_WAIT_UNBIND, ep, DVK_TIMEOUT_FOREVER); }
+static inline int dvk_send(int dst, struct dvk_message *m) { return dvk_send_T(dst, m, DVK_TIMEOUT_FOREVER); }
+static inline int dvk_receive(int src, struct dvk_message *m) { return dvk_receive_T(src, m, DVK_TIMEOUT_FOREVER); }
+static inline int dvk_sendrec(int dst, struct dvk_message *m) { return dvk_sendrec_T(dst, m, DVK_TIMEOUT_FOREVER); }
+static inline int dvk_rcvrqst(struct dvk_message *m) { return dvk_rcvrqst_T(m, DVK_TIMEOUT_FOREVER); }
+static inline int dvk_reply(int dst, struct dvk_message *m) { return dvk_reply_T(dst, m, DVK_TIMEOUT_FOREVER); }
+static inline int dvk_notify(int dst) { return dvk_notify_X(DVK_SELF, dst, -1); }
+
 #ifdef __cplusplus
 }
 #endif

@@ -68,3 +68,96 @@ bool t_file_has(const char *path, const char *needle)
 	buf[n] = 0;
 	return strstr(buf, needle) != NULL;
 }
+
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+struct dc_usr t_dc0 = {
+	.dc_dcid = T_DC, .dc_nr_procs = 221, .dc_nr_tasks = 35, .dc_nr_sysprocs = 64,
+	.dc_nr_nodes = 32, .dc_warn2proc = DVK_NONE, .dc_name = "DC0",
+};
+
+void t_up(void)
+{
+	dvk_dvs_end();		/* whatever a failed case left behind */
+	T_EQ(dvk_dvs_init(0, NULL), 0);
+	T_EQ(dvk_dc_init(&t_dc0), 0);
+}
+
+void t_down(void)
+{
+	T_EQ(dvk_dvs_end(), 0);
+}
+
+pid_t t_fork(int (*fn)(void *), void *arg)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		int rc = fn(arg);
+
+		fflush(stdout);
+		_exit(rc);
+	}
+	if (pid < 0)
+		t_fail(__FILE__, __LINE__, "fork failed");
+	return pid;
+}
+
+int t_join(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	if (WIFSIGNALED(st))
+		return 1000 + WTERMSIG(st);
+	return WEXITSTATUS(st);
+}
+
+int t_join_signal(pid_t pid)
+{
+	int st;
+
+	if (waitpid(pid, &st, 0) != pid || !WIFSIGNALED(st))
+		return -1;
+	return WTERMSIG(st);
+}
+
+long t_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool t_poll_slot(int dcid, int nr, unsigned int flags, bool want_free)
+{
+	struct proc_usr u;
+	long t0 = t_now_ms();
+
+	while (t_now_ms() - t0 < 2000) {
+		if (dvk_getprocinfo(dcid, nr, &u) == 0) {
+			if (want_free ? (u.p_rts_flags & DVK_SLOT_FREE) != 0 :
+					(u.p_rts_flags & flags) == flags)
+				return true;
+		}
+		usleep(1000);
+	}
+	return false;
+}
+
+bool t_wait_flags(int dcid, int nr, unsigned int flags)
+{
+	return t_poll_slot(dcid, nr, flags, false);
+}
+
+bool t_wait_free(int dcid, int nr)
+{
+	return t_poll_slot(dcid, nr, 0, true);
+}

@@ -26,3 +26,36 @@ bool t_file_has(const char *path, const char *needle);
 	do { if (!(cond)) t_fail(__FILE__, __LINE__, "%s is false", #cond); } while (0)
 
 #endif
+
+#include <sys/types.h>
+#include <dvk/libdvk.h>
+
+/* The fixture most tests start from: DVS node 0 and DC 0 ("DC0"). */
+#define T_DC		0
+extern struct dc_usr t_dc0;
+void t_up(void);		/* dvs_init(0, defaults) + dc_init(t_dc0) */
+void t_down(void);		/* dvs_end, which ends the DC too */
+
+/*
+ * Children. t_fork runs fn in a child that exits with fn's result: 0 for
+ * success, else the line of the failed check (C_EQ). t_join waits for it.
+ */
+pid_t t_fork(int (*fn)(void *), void *arg);
+int t_join(pid_t pid);
+int t_join_signal(pid_t pid);	/* the signal that killed it, or -1 */
+#define C_EQ(expr, want)						\
+	do {								\
+		long _g = (long)(expr), _w = (long)(want);		\
+		if (_g != _w) {						\
+			printf("  %s:%d: child: %s = %ld %s, expected %ld\n", __FILE__, \
+			       __LINE__, #expr, _g, dvk_errname((int)_g) ?: "", _w); \
+			return __LINE__ % 250 + 1;			\
+		}							\
+	} while (0)
+
+/* Poll slot @nr of DC @dcid until its flags include @flags (2 s at most). */
+bool t_wait_flags(int dcid, int nr, unsigned int flags);
+/* ... until it is free. */
+bool t_wait_free(int dcid, int nr);
+/* Elapsed milliseconds since @t0 (from t_now_ms). */
+long t_now_ms(void);

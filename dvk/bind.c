@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Binding processes to slots: bind, unbind, wait4bind, getep, getprocinfo;
+ * the task -> slot hash every call starts with; and the exit hook that
+ * unbinds a process however it dies.
+ *
+ * The exit hook is a probe on the sched_process_exit tracepoint, found
+ * with for_each_kernel_tracepoint(): no kernel patch, no kallsyms, and the
+ * same code serves the built-in core and dvk.ko.
+ */
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/export.h>
+#include <linux/hashtable.h>
+#include <linux/jiffies.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+#include <dvk/dvk_kernel.h>
+#include "dvk_internal.h"
+
+static DEFINE_HASHTABLE(dvk_bindings, 8);
+static DEFINE_SPINLOCK(dvk_bind_lock);
+/* Woken on every bind, for wait4bind(SELF) by a not yet bound process. */
+static DECLARE_WAIT_QUEUE_HEAD(dvk_bind_wq);
+
+/* The slot bound to exactly @task, with a DC reference; NULL if none. */
+static struct dvk_proc *dvk_lookup(struct task_struct *task, struct dvk_dc **dcp)
+{
+	struct dvk_proc *p;
+
+	rcu_read_lock();
+	hash_for_each_possible_rcu(dvk_bindings, p, bind_node, (unsigned long)task) {
+		if (READ_ONCE(p->task) == task && kref_get_unless_zero(&p->dc->kref)) {
+			*dcp = p->dc;
+			rcu_read_unlock();
+			return p;
+		}
+	}
+	rcu_read_unlock();
+	return NULL;
+}
+
+/**
+ * dvk_caller() - the slot a task makes its calls from.
+ * @task: usually current.
+ * @dcp: set to the slot's DC, with a reference the caller must put.
+ *
+ * A thread bound on its own uses its own slot; any other thread uses its
+ * process's. The binding may change until dc->lock is taken: callers
+ * re-check p->task under it.
+ *
+ * Return: the slot, or NULL when neither the thread nor its process is bound.
+ */
+struct dvk_proc *dvk_caller(struct task_struct *task, struct dvk_dc **dcp)
+{
+	struct dvk_proc *p = dvk_lookup(task, dcp);
+
+	if (!p && task->group_leader != task)
+		p = dvk_lookup(task->group_leader, dcp);
+	return p;
+}
+
+/* Is @p still bound to @task (or to its process)? dc->lock held. */
+bool dvk_still_caller(struct dvk_proc *p, struct task_struct *task)
+{
+	return p->task == task || p->task == task->group_leader;
+}
+
+/**
+ * dvk_unbind_locked() - free a slot, telling everyone who waits on it.
+ * @p: a bound (local or remote) slot; its dc->lock is held.
+ * @why: the result of the slot's own blocked call, if any.
+ *
+ * Senders queued on @p get EDVSDSTDIED, receivers waiting for a message
+ * from @p get EDVSSRCDIED, notifications @p left pending elsewhere are
+ * dropped, and wait4bind waiters re-check. Never sleeps.
+ */
+void dvk_unbind_locked(struct dvk_proc *p, int why)
+{
+	struct dvk_dc *dc = p->dc;
+	struct dvk_proc *q, *tmp;
+	int idx = p->usr.p_nr + dc->usr.dc_nr_tasks;
+	struct task_struct *task = p->task;
+
+	list_for_each_entry_safe(q, tmp, &p->senders, send_link) {
+		list_del_init(&q->send_link);
+		q->usr.p_rts_flags &= ~(DVK_SENDING | DVK_RECEIVING);
+		q->usr.p_sendto = DVK_NONE;
+		q->usr.p_getfrom = DVK_NONE;
+		dvk_wake_locked(q, EDVSDSTDIED);
+	}
+	list_for_each_entry_safe(q, tmp, &p->rcv_waiters, rcv_link) {
+		list_del_init(&q->rcv_link);
+		q->usr.p_rts_flags &= ~DVK_RECEIVING;
+		q->usr.p_getfrom = DVK_NONE;
+		dvk_wake_locked(q, EDVSSRCDIED);
+	}
+	list_del_init(&p->send_link);
+	list_del_init(&p->rcv_link);
+	if (p->wait)
+		dvk_wake_locked(p, why);
+	if (dvk_is_sysproc(dc, p->usr.p_nr)) {
+		int i, nslots = dc->usr.dc_nr_sysprocs;
+
+		for (i = 0; i < nslots; i++) {
+			if (test_and_clear_bit(idx, dc->procs[i].notify_pending))
+				dc->procs[i].notify_arg[idx] = 0;
+		}
+	}
+	bitmap_zero(p->notify_pending, DVK_MAX_SYSPROCS);
+
+	if (task) {
+		spin_lock(&dvk_bind_lock);
+		hash_del_rcu(&p->bind_node);
+		spin_unlock(&dvk_bind_lock);
+		WRITE_ONCE(p->task, NULL);
+		put_task_struct(task);
+	}
+	p->usr.p_rts_flags = DVK_SLOT_FREE;
+	p->usr.p_misc_flags = 0;
+	p->usr.p_lpid = -1;
+	p->usr.p_vpid = -1;
+	p->usr.p_nodeid = -1;
+	p->usr.p_getfrom = DVK_NONE;
+	p->usr.p_sendto = DVK_NONE;
+	memset(p->usr.p_name, 0, sizeof(p->usr.p_name));
+	/* Keep p_endpoint: getprocinfo shows the last binding's endpoint. */
+	wake_up_all(&dc->bind_wq);
+}
+
+/* The sched_process_exit probe: runs in the dying task, atomic context. */
+static void dvk_exit_probe(void *data, struct task_struct *task)
+{
+	struct dvk_dc *dc;
+	struct dvk_proc *p = dvk_lookup(task, &dc);
+
+	if (!p)
+		return;
+	spin_lock(&dc->lock);
+	if (p->task == task)
+		dvk_unbind_locked(p, EDVSNOTBIND);
+	spin_unlock(&dc->lock);
+	dvk_dc_put(dc);
+}
+
+static struct tracepoint *dvk_exit_tp;
+
+static void dvk_find_exit_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "sched_process_exit"))
+		dvk_exit_tp = tp;
+}
+
+/**
+ * dvk_exit_hook_init() - unbind processes when they exit.
+ *
+ * Return: 0, or EDVSNOSYS when the kernel has no sched_process_exit
+ * tracepoint (CONFIG_TRACEPOINTS off).
+ */
+int dvk_exit_hook_init(void)
+{
+	int ret;
+
+	for_each_kernel_tracepoint(dvk_find_exit_tp, NULL);
+	if (!dvk_exit_tp) {
+		pr_err("dvk: no sched_process_exit tracepoint (needs CONFIG_TRACEPOINTS)\n");
+		return EDVSNOSYS;
+	}
+	ret = tracepoint_probe_register(dvk_exit_tp, dvk_exit_probe, NULL);
+	if (ret) {
+		pr_err("dvk: cannot hook process exit (%d)\n", ret);
+		return EDVSNOSYS;
+	}
+	return 0;
+}
+
+void dvk_exit_hook_exit(void)
+{
+	tracepoint_probe_unregister(dvk_exit_tp, dvk_exit_probe, NULL);
+	tracepoint_synchronize_unregister();
+}
+
+/* The task a bind names: @pid in the DC's namespace, or the caller. */
+static struct task_struct *dvk_bind_target(struct dvk_dc *dc, int oper, int pid)
+{
+	struct task_struct *t;
+
+	if (oper == DVK_SELF_BIND) {
+		if (pid > 0 && pid != task_tgid_nr_ns(current, dc->pid_ns) &&
+		    pid == task_pid_nr_ns(current, dc->pid_ns))
+			t = current;		/* this thread alone (tbind) */
+		else if (pid <= 0 || pid == task_tgid_nr_ns(current, dc->pid_ns))
+			t = current->group_leader;
+		else
+			return ERR_PTR(EDVSBADPID);
+		get_task_struct(t);
+		return t;
+	}
+	if (pid <= 0)
+		return ERR_PTR(EDVSBADPID);
+	rcu_read_lock();
+	t = pid_task(find_pid_ns(pid, dc->pid_ns), PIDTYPE_PID);
+	if (t)
+		get_task_struct(t);
+	rcu_read_unlock();
+	return t ? t : ERR_PTR(EDVSBADPID);
+}
+
+/* May the caller bind @target to slot @nr of @dc? (design D6) */
+static bool dvk_may_bind(struct dvk_dc *dc, struct task_struct *target, int nr)
+{
+	bool ok;
+
+	if (capable(CAP_SYS_ADMIN))
+		return true;
+	if (dvk_is_sysproc(dc, nr) || !uid_eq(current_euid(), dc->owner))
+		return false;
+	rcu_read_lock();
+	ok = uid_eq(__task_cred(target)->euid, dc->owner);
+	rcu_read_unlock();
+	return ok;
+}
+
+/**
+ * dvk_bind() - bind a process (or thread) to a slot, or register a remote one.
+ * @oper: DVK_SELF_BIND, DVK_LCL_BIND or DVK_RMT_BIND.
+ * @dcid: the DC.
+ * @pid: for LCL_BIND the process in the DC's namespace; for SELF_BIND 0,
+ *	 the caller's pid (its process) or its thread id (that thread alone).
+ * @ep: the slot number, or an endpoint of it; for RMT_BIND the remote
+ *	endpoint itself, generation included.
+ * @nodeid: DVK_LOCALNODE (or the local id) for local binds; the remote
+ *	    node for RMT_BIND.
+ * @name: for RMT_BIND, the remote process's name (kernel copy), else NULL.
+ *
+ * Binding a local process needs CAP_SYS_ADMIN, except that the DC's owner
+ * may bind its own processes to user slots.
+ *
+ * Return: the new endpoint, or EDVSDVSINIT, EDVSBINDTYPE, EDVSBADDCID,
+ * EDVSDCNOTRUN, EDVSBADPROC, EDVSBADNODEID, EDVSNODCNODE, EDVSBADPID,
+ * EDVSPERM, EDVSSLOTUSED, EDVSBUSY (the process is bound already).
+ */
+long dvk_bind(int oper, int dcid, int pid, s32 ep, int nodeid, const char *name)
+{
+	struct task_struct *target = NULL;
+	struct dvk_dc *dc, *odc;
+	struct dvk_proc *p, *other;
+	int nr = DVK_EP_NR(ep), local;
+	long ret;
+
+	if (!READ_ONCE(dvk_dvs.initialized))
+		return EDVSDVSINIT;
+	if (oper != DVK_SELF_BIND && oper != DVK_LCL_BIND && oper != DVK_RMT_BIND)
+		return EDVSBINDTYPE;
+	if (dcid < 0 || dcid >= DVK_MAX_DCS)
+		return EDVSBADDCID;
+	dc = dvk_dc_get(dcid);
+	if (!dc)
+		return EDVSDCNOTRUN;
+	local = dvk_dvs.usr.d_nodeid;
+
+	ret = EDVSBADPROC;
+	if (!dvk_nr_ok(dc, nr))
+		goto out_put;
+	if (oper == DVK_RMT_BIND) {
+		ret = EDVSPERM;
+		if (!capable(CAP_SYS_ADMIN))
+			goto out_put;
+		ret = EDVSBADNODEID;
+		if (nodeid < 0 || nodeid >= dvk_dvs.usr.d_nr_nodes || nodeid == local)
+			goto out_put;
+		ret = EDVSENDPOINT;
+		if (DVK_EP_GEN(ep) < 1)
+			goto out_put;
+	} else {
+		ret = EDVSBADNODEID;
+		if (nodeid != DVK_LOCALNODE && nodeid != local)
+			goto out_put;
+		target = dvk_bind_target(dc, oper, pid);
+		if (IS_ERR(target)) {
+			ret = PTR_ERR(target);
+			target = NULL;
+			goto out_put;
+		}
+		ret = EDVSPERM;
+		if (!dvk_may_bind(dc, target, nr))
+			goto out_put;
+		ret = EDVSBUSY;
+		other = dvk_lookup(target, &odc);
+		if (other) {
+			dvk_dc_put(odc);
+			goto out_put;
+		}
+	}
+
+	spin_lock(&dc->lock);
+	p = dvk_slot(dc, nr);
+	ret = EDVSDCNOTRUN;
+	if (!dc->running)
+		goto out_unlock;
+	ret = EDVSSLOTUSED;
+	if (!(p->usr.p_rts_flags & DVK_SLOT_FREE))
+		goto out_unlock;
+	if (target) {
+		/* Re-check under the lock: a racing bind of the same task. */
+		spin_lock(&dvk_bind_lock);
+		hash_for_each_possible(dvk_bindings, other, bind_node, (unsigned long)target) {
+			if (other->task == target) {
+				spin_unlock(&dvk_bind_lock);
+				ret = EDVSBUSY;
+				goto out_unlock;
+			}
+		}
+		p->task = target;
+		hash_add_rcu(dvk_bindings, &p->bind_node, (unsigned long)target);
+		spin_unlock(&dvk_bind_lock);
+		target = NULL;		/* the slot owns the reference now */
+		p->gen = DVK_EP_NEXT_GEN(p->gen);
+		p->usr.p_endpoint = DVK_ENDPOINT(p->gen, nr);
+		p->usr.p_nodeid = local;
+		p->usr.p_lpid = task_pid_nr(p->task);
+		p->usr.p_vpid = task_pid_nr_ns(p->task, dc->pid_ns);
+		p->usr.p_misc_flags = p->task == p->task->group_leader ? 0 : DVK_MIS_THREAD;
+		get_task_comm(p->usr.p_name, p->task);
+	} else {
+		p->gen = DVK_EP_GEN(ep);
+		p->usr.p_endpoint = ep;
+		p->usr.p_nodeid = nodeid;
+		p->usr.p_rts_flags = DVK_REMOTE;
+		strscpy(p->usr.p_name, name, sizeof(p->usr.p_name));
+	}
+	p->usr.p_rts_flags &= ~DVK_SLOT_FREE;
+	p->usr.p_getfrom = DVK_NONE;
+	p->usr.p_sendto = DVK_NONE;
+	p->usr.p_lclsent = p->usr.p_rmtsent = p->usr.p_lclcopy = p->usr.p_rmtcopy = 0;
+	dvk_priv_default(dc, p);
+	ret = p->usr.p_endpoint;
+	spin_unlock(&dc->lock);
+	wake_up_all(&dc->bind_wq);
+	wake_up_all(&dvk_bind_wq);
+	dvk_dc_put(dc);
+	return ret;
+
+out_unlock:
+	spin_unlock(&dc->lock);
+out_put:
+	if (target)
+		put_task_struct(target);
+	dvk_dc_put(dc);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dvk_bind);
+
+/**
+ * dvk_unbind() - free a slot: the caller's own, a remote registration, or
+ * (with CAP_SYS_ADMIN, or as DC owner for a user slot) another process's.
+ * @dcid: the DC.
+ * @ep: the endpoint, or DVK_SELF.
+ *
+ * The unbound process is not signalled: a call it has blocked returns
+ * EDVSNOTBIND and its next call fails the same way.
+ *
+ * Return: 0, or EDVSDVSINIT, EDVSBADDCID, EDVSDCNOTRUN, EDVSENDPOINT
+ * (out of range or stale), EDVSNOTBIND, EDVSPERM.
+ */
+long dvk_unbind(int dcid, s32 ep)
+{
+	struct dvk_dc *dc, *cdc = NULL;
+	struct dvk_proc *p, *caller;
+	long ret;
+
+	if (!READ_ONCE(dvk_dvs.initialized))
+		return EDVSDVSINIT;
+	caller = dvk_caller(current, &cdc);
+	if (ep == DVK_SELF) {
+		if (!caller)
+			return EDVSNOTBIND;
+		if (dcid != cdc->usr.dc_dcid) {
+			dvk_dc_put(cdc);
+			return EDVSBADDCID;
+		}
+		ep = READ_ONCE(caller->usr.p_endpoint);
+	}
+	if (cdc)
+		dvk_dc_put(cdc);
+	if (dcid < 0 || dcid >= DVK_MAX_DCS)
+		return EDVSBADDCID;
+	dc = dvk_dc_get(dcid);
+	if (!dc)
+		return EDVSDCNOTRUN;
+	spin_lock(&dc->lock);
+	ret = dvk_ep_lookup_locked(dc, ep, &p, EDVSNOTBIND);
+	if (ret)
+		goto out;
+	ret = EDVSPERM;
+	if (!dvk_still_caller(p, current) && !capable(CAP_SYS_ADMIN) &&
+	    (dvk_is_sysproc(dc, p->usr.p_nr) || !uid_eq(current_euid(), dc->owner) ||
+	     (p->usr.p_rts_flags & DVK_REMOTE)))
+		goto out;
+	dvk_unbind_locked(p, EDVSNOTBIND);
+	ret = 0;
+out:
+	spin_unlock(&dc->lock);
+	dvk_dc_put(dc);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dvk_unbind);
+
+/* wait_event_interruptible_timeout()'s result as an EDVS code. */
+static long dvk_wait_result(long r, long ok)
+{
+	if (r > 0)
+		return ok;
+	return r == 0 ? EDVSTIMEDOUT : EDVSINTR;
+}
+
+/* The endpoint bound to the caller, or 0 while unbound. */
+static s32 dvk_self_ep(void)
+{
+	struct dvk_dc *dc;
+	struct dvk_proc *p = dvk_caller(current, &dc);
+	s32 ep;
+
+	if (!p)
+		return 0;
+	ep = READ_ONCE(p->usr.p_endpoint);
+	dvk_dc_put(dc);
+	return ep;
+}
+
+/* State of slot @nr as seen by wait4bind: 1 bound as @ep, 0 free, <0 error. */
+static int dvk_slot_state(struct dvk_dc *dc, int nr, s32 ep)
+{
+	struct dvk_proc *p = dvk_slot(dc, nr);
+	int st;
+
+	spin_lock(&dc->lock);
+	if (!dc->running)
+		st = EDVSDCNOTRUN;
+	else if (p->usr.p_rts_flags & DVK_SLOT_FREE)
+		st = 0;
+	else if (p->usr.p_endpoint == ep)
+		st = 1;
+	else
+		st = EDVSENDPOINT;
+	spin_unlock(&dc->lock);
+	return st;
+}
+
+/**
+ * dvk_wait4bind() - wait for a binding to appear or go.
+ * @oper: DVK_WAIT_BIND or DVK_WAIT_UNBIND.
+ * @ep: DVK_SELF (WAIT_BIND only: until someone binds the caller), or an
+ *	endpoint of the caller's DC.
+ * @timeout_ms: DVK_TIMEOUT_FOREVER, DVK_TIMEOUT_NOWAIT or milliseconds.
+ *
+ * Return: WAIT_BIND: the endpoint; WAIT_UNBIND: 0. Errors: EDVSBADVALUE,
+ * EDVSNOTBIND, EDVSENDPOINT (another generation holds the slot),
+ * EDVSDCNOTRUN, EDVSTIMEDOUT, EDVSAGAIN (NOWAIT), EDVSINTR.
+ */
+long dvk_wait4bind(int oper, s32 ep, long timeout_ms)
+{
+	struct dvk_dc *dc;
+	struct dvk_proc *p;
+	long r, t = dvk_ms_to_jiffies(timeout_ms);
+	s32 self;
+	int nr, st;
+
+	if (!READ_ONCE(dvk_dvs.initialized))
+		return EDVSDVSINIT;
+	if (oper != DVK_WAIT_BIND && oper != DVK_WAIT_UNBIND)
+		return EDVSBADVALUE;
+	if (ep == DVK_SELF) {
+		if (oper != DVK_WAIT_BIND)
+			return EDVSBADVALUE;
+		self = dvk_self_ep();
+		if (self || timeout_ms == DVK_TIMEOUT_NOWAIT)
+			return self ? self : EDVSAGAIN;
+		r = wait_event_interruptible_timeout(dvk_bind_wq, (self = dvk_self_ep()) != 0, t);
+		return dvk_wait_result(r, self);
+	}
+
+	p = dvk_caller(current, &dc);
+	if (!p)
+		return EDVSNOTBIND;
+	nr = DVK_EP_NR(ep);
+	if (!dvk_nr_ok(dc, nr) || DVK_EP_GEN(ep) < 1) {
+		dvk_dc_put(dc);
+		return EDVSENDPOINT;
+	}
+	st = dvk_slot_state(dc, nr, ep);
+	if (oper == DVK_WAIT_BIND) {
+		if (st == 0 && timeout_ms != DVK_TIMEOUT_NOWAIT) {
+			r = wait_event_interruptible_timeout(dc->bind_wq,
+							     (st = dvk_slot_state(dc, nr, ep)) != 0, t);
+			if (r <= 0)
+				st = dvk_wait_result(r, 0);
+		}
+		r = st == 1 ? ep : st == 0 ? EDVSAGAIN : st;
+	} else {
+		if (st == 1 && timeout_ms != DVK_TIMEOUT_NOWAIT) {
+			r = wait_event_interruptible_timeout(dc->bind_wq,
+							     (st = dvk_slot_state(dc, nr, ep)) != 1, t);
+			if (r <= 0)
+				st = dvk_wait_result(r, 0);
+		}
+		/* Free, or reused by another generation: the binding is gone. */
+		r = st == 1 ? EDVSAGAIN : (st == 0 || st == EDVSENDPOINT) ? 0 : st;
+	}
+	dvk_dc_put(dc);
+	return r;
+}
+EXPORT_SYMBOL_GPL(dvk_wait4bind);
+
+/**
+ * dvk_getep() - the endpoint of a bound process.
+ * @pid: a pid in the caller's DC's namespace.
+ *
+ * Return: the endpoint, or EDVSNOTBIND (caller or target unbound, or in
+ * another DC), EDVSBADPID, EDVSBADRANGE.
+ */
+long dvk_getep(int pid)
+{
+	struct dvk_dc *dc, *tdc;
+	struct dvk_proc *p, *t;
+	struct task_struct *task;
+	long ret;
+
+	p = dvk_caller(current, &dc);
+	if (!p)
+		return EDVSNOTBIND;
+	ret = EDVSBADRANGE;
+	if (pid < 1 || pid > PID_MAX_LIMIT)
+		goto out;
+	rcu_read_lock();
+	task = pid_task(find_pid_ns(pid, dc->pid_ns), PIDTYPE_PID);
+	if (task)
+		get_task_struct(task);
+	rcu_read_unlock();
+	ret = EDVSBADPID;
+	if (!task)
+		goto out;
+	t = dvk_caller(task, &tdc);
+	put_task_struct(task);
+	ret = EDVSNOTBIND;
+	if (!t)
+		goto out;
+	if (tdc == dc)
+		ret = READ_ONCE(t->usr.p_endpoint);
+	dvk_dc_put(tdc);
+out:
+	dvk_dc_put(dc);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dvk_getep);
+
+/**
+ * dvk_getprocinfo() - read a slot's descriptor.
+ * @dcid: the DC, or -1 for the caller's.
+ * @nr: the slot number.
+ * @out: filled on success.
+ *
+ * Return: 0, EDVSDVSINIT, EDVSNOTBIND, EDVSBADDCID, EDVSDCNOTRUN, EDVSBADPROC.
+ */
+long dvk_getprocinfo(int dcid, int nr, struct proc_usr *out)
+{
+	struct dvk_dc *dc;
+	long ret = 0;
+
+	if (!READ_ONCE(dvk_dvs.initialized))
+		return EDVSDVSINIT;
+	if (dcid == -1) {
+		if (!dvk_caller(current, &dc))
+			return EDVSNOTBIND;
+	} else {
+		if (dcid < 0 || dcid >= DVK_MAX_DCS)
+			return EDVSBADDCID;
+		dc = dvk_dc_get(dcid);
+		if (!dc)
+			return EDVSDCNOTRUN;
+	}
+	spin_lock(&dc->lock);
+	if (dvk_nr_ok(dc, nr))
+		*out = dvk_slot(dc, nr)->usr;
+	else
+		ret = EDVSBADPROC;
+	spin_unlock(&dc->lock);
+	dvk_dc_put(dc);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dvk_getprocinfo);

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vcopy: copy bytes from one endpoint's memory to another's, on behalf of
+ * a requester that may be either of them or a third process.
+ *
+ * Whoever runs the copy does it from its own context: the other party's
+ * pages are pinned (pin_user_pages_remote) a batch at a time and copied
+ * to or from the caller's memory directly, as process_vm_readv does. Only
+ * a copy between two other processes goes through a kernel buffer.
+ */
+#include <linux/export.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/version.h>
+#include <dvk/dvk_kernel.h>
+#include "dvk_internal.h"
+
+#define DVK_PIN_BATCH	16
+
+static long dvk_pin(struct mm_struct *mm, unsigned long addr, int n, bool write,
+		    struct page **pages)
+{
+	int locked = 1;
+	long got;
+
+	mmap_read_lock(mm);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	got = pin_user_pages_remote(mm, addr, n, write ? FOLL_WRITE : 0, pages, &locked);
+#else
+	got = pin_user_pages_remote(mm, addr, n, write ? FOLL_WRITE : 0, pages, NULL, &locked);
+#endif
+	if (locked)
+		mmap_read_unlock(mm);
+	return got;
+}
+
+/**
+ * dvk_mm_rw() - copy between another process's memory and the caller's.
+ * @mm: the other process's address space.
+ * @raddr: address in @mm.
+ * @ubuf: the caller's user buffer, or NULL to use @kbuf.
+ * @kbuf: a kernel buffer (when @ubuf is NULL).
+ * @len: bytes.
+ * @to_mm: true to write into @mm, false to read from it.
+ *
+ * Return: 0 or EDVSFAULT (a page of either side is not accessible; some
+ * bytes may have been copied).
+ */
+int dvk_mm_rw(struct mm_struct *mm, unsigned long raddr, void __user *ubuf, void *kbuf,
+	      size_t len, bool to_mm)
+{
+	struct page *pages[DVK_PIN_BATCH];
+
+	while (len) {
+		unsigned long off = offset_in_page(raddr);
+		int n = min_t(unsigned long, DIV_ROUND_UP(off + len, PAGE_SIZE), DVK_PIN_BATCH);
+		long got = dvk_pin(mm, raddr - off, n, to_mm, pages);
+		int i, fail = 0;
+
+		if (got <= 0)
+			return EDVSFAULT;
+		for (i = 0; i < got && len && !fail; i++) {
+			size_t c = min_t(size_t, PAGE_SIZE - off, len);
+			char *k = kmap_local_page(pages[i]);
+
+			if (ubuf)
+				fail = to_mm ? copy_from_user(k + off, ubuf, c) : copy_to_user(ubuf, k + off, c);
+			else if (to_mm)
+				memcpy(k + off, kbuf, c);
+			else
+				memcpy(kbuf, k + off, c);
+			kunmap_local(k);
+			raddr += c;
+			len -= c;
+			off = 0;
+			if (ubuf)
+				ubuf += c;
+			else
+				kbuf += c;
+		}
+		unpin_user_pages_dirty_lock(pages, got, to_mm);
+		if (fail)
+			return EDVSFAULT;
+	}
+	return 0;
+}
+
+/*
+ * Copy @len bytes; a NULL mm stands for the caller's own memory. @chunk is
+ * the DVS copy buffer size, the bounce size for a third-party copy.
+ */
+static int dvk_copy(struct mm_struct *smm, unsigned long saddr, struct mm_struct *dmm,
+		    unsigned long daddr, size_t len, size_t chunk)
+{
+	void *buf;
+	int ret = 0;
+
+	if (!smm)
+		return dvk_mm_rw(dmm, daddr, (void __user *)saddr, NULL, len, true);
+	if (!dmm)
+		return dvk_mm_rw(smm, saddr, (void __user *)daddr, NULL, len, false);
+	buf = kvmalloc(min(len, chunk), GFP_KERNEL);
+	if (!buf)
+		return EDVSNOMEM;
+	while (len && !ret) {
+		size_t c = min(len, chunk);
+
+		if (fatal_signal_pending(current))
+			ret = EDVSINTR;
+		else
+			ret = dvk_mm_rw(smm, saddr, NULL, buf, c, false) ?:
+			      dvk_mm_rw(dmm, daddr, NULL, buf, c, true);
+		saddr += c;
+		daddr += c;
+		len -= c;
+	}
+	kvfree(buf);
+	return ret;
+}
+
+/* A party of a vcopy: the caller (NULL mm) or a blocked other process. */
+static int dvk_party_locked(struct dvk_dc *dc, struct dvk_proc *rq, s32 ep, int dead,
+			    struct dvk_proc **pp)
+{
+	struct dvk_proc *p;
+	int ret;
+
+	if (ep == DVK_SELF) {
+		*pp = rq;
+		return 0;
+	}
+	if (ep == DVK_ANY || ep == DVK_NONE)
+		return EDVSENDPOINT;
+	ret = dvk_ep_lookup_locked(dc, ep, &p, dead);
+	if (ret)
+		return ret;
+	if (p->usr.p_rts_flags & DVK_REMOTE)
+		return EDVSNOPROXY;
+	if (!dvk_ipc_allowed(rq, p))
+		return EDVSTRAPDENIED;
+	if (p != rq && !(p->usr.p_rts_flags & DVK_RECEIVING))
+		return EDVSPROCSTS;
+	if (p->usr.p_rts_flags & DVK_ONCOPY)
+		return EDVSBUSY;
+	*pp = p;
+	return 0;
+}
+
+/**
+ * dvk_vcopy() - copy @bytes from @src_ep's memory at @saddr to @dst_ep's at
+ * @daddr, requested by the caller.
+ * @src_ep: the source endpoint, or DVK_SELF.
+ * @saddr: source address in its memory.
+ * @dst_ep: the destination endpoint, or DVK_SELF.
+ * @daddr: destination address.
+ * @bytes: 0 .. the DVS's max_copylen.
+ *
+ * The requester must be a system slot allowed to IPC to both parties;
+ * each party other than the requester must be blocked receiving (the
+ * MINIX pattern: a server copies to or from a client waiting in sendrec).
+ * Source and destination must differ.
+ *
+ * Return: the bytes copied, or EDVSRANGE (size), EDVSENDPOINT (same
+ * endpoint twice, ANY, NONE, stale), EDVSSRCDIED, EDVSDSTDIED,
+ * EDVSPROCSTS, EDVSBUSY (already in a copy), EDVSTRAPDENIED, EDVSNOPROXY,
+ * EDVSFAULT, EDVSINTR, and the errors common to all calls.
+ */
+long dvk_vcopy(s32 src_ep, unsigned long saddr, s32 dst_ep, unsigned long daddr, long bytes)
+{
+	struct mm_struct *smm = NULL, *dmm = NULL;
+	struct dvk_proc *rq, *src, *dst;
+	s32 sep, dep, rep;
+	struct dvk_dc *dc;
+	long chunk;
+	int ret;
+
+	rq = dvk_ipc_enter(DVK_VCOPY, &dc, &ret);
+	if (!rq)
+		return ret;
+	ret = EDVSRANGE;
+	if (bytes < 0 || bytes > READ_ONCE(dvk_dvs.usr.d_max_copylen))
+		goto out;
+	if (src_ep == DVK_SELF)
+		src_ep = rq->usr.p_endpoint;
+	if (dst_ep == DVK_SELF)
+		dst_ep = rq->usr.p_endpoint;
+	ret = EDVSENDPOINT;
+	if (src_ep == dst_ep)
+		goto out;
+	ret = dvk_party_locked(dc, rq, src_ep, EDVSSRCDIED, &src);
+	if (ret)
+		goto out;
+	ret = dvk_party_locked(dc, rq, dst_ep, EDVSDSTDIED, &dst);
+	if (ret)
+		goto out;
+	ret = EDVSPERM;
+	if (src->task == dst->task)
+		goto out;
+	if (src != rq) {
+		ret = EDVSSRCDIED;
+		smm = get_task_mm(src->task);
+		if (!smm)
+			goto out;
+	}
+	if (dst != rq) {
+		ret = EDVSDSTDIED;
+		dmm = get_task_mm(dst->task);
+		if (!dmm)
+			goto out;
+	}
+	src->usr.p_rts_flags |= DVK_ONCOPY;
+	dst->usr.p_rts_flags |= DVK_ONCOPY;
+	rq->usr.p_rts_flags |= DVK_ONCOPY;
+	sep = src->usr.p_endpoint;
+	dep = dst->usr.p_endpoint;
+	rep = rq->usr.p_endpoint;
+	chunk = dvk_dvs.usr.d_max_copybuf;
+	spin_unlock(&dc->lock);
+
+	ret = bytes ? dvk_copy(smm, saddr, dmm, daddr, bytes, chunk) : 0;
+
+	spin_lock(&dc->lock);
+	/* Clear the marks of the bindings we set them on, if still there. */
+	if (src->usr.p_endpoint == sep && !(src->usr.p_rts_flags & DVK_SLOT_FREE))
+		src->usr.p_rts_flags &= ~DVK_ONCOPY;
+	else if (!ret)
+		ret = EDVSSRCDIED;
+	if (dst->usr.p_endpoint == dep && !(dst->usr.p_rts_flags & DVK_SLOT_FREE))
+		dst->usr.p_rts_flags &= ~DVK_ONCOPY;
+	else if (!ret)
+		ret = EDVSDSTDIED;
+	if (rq->usr.p_endpoint == rep && !(rq->usr.p_rts_flags & DVK_SLOT_FREE)) {
+		rq->usr.p_rts_flags &= ~DVK_ONCOPY;
+		rq->usr.p_lclcopy++;
+	}
+	if (!ret)
+		ret = bytes;
+out:
+	spin_unlock(&dc->lock);
+	dvk_dc_put(dc);
+	if (smm)
+		mmput(smm);
+	if (dmm)
+		mmput(dmm);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dvk_vcopy);

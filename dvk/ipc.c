@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rendezvous IPC between the slots of one DC: send, receive, sendrec,
+ * notify, rcvrqst, reply, wakeup.
+ *
+ * Messages never cross address spaces here: a sender's message is copied
+ * into the kernel before the call touches any state, a receiver's is
+ * copied out after, and in between a message moves from one struct
+ * dvk_wait to another under dc->lock. A blocked call that is interrupted
+ * or times out removes every trace of itself before it returns, so the
+ * same call can simply be made again.
+ */
+#include <linux/bitmap.h>
+#include <linux/export.h>
+#include <linux/jiffies.h>
+#include <linux/sched/signal.h>
+#include <linux/timekeeping.h>
+#include <dvk/dvk_kernel.h>
+#include "dvk_internal.h"
+
+/**
+ * dvk_wake_locked() - complete the call @p is blocked in, if any.
+ * @p: the slot; its dc->lock is held.
+ * @rcode: the call's result.
+ */
+void dvk_wake_locked(struct dvk_proc *p, int rcode)
+{
+	struct dvk_wait *w = p->wait;
+
+	if (!w)
+		return;
+	p->wait = NULL;
+	w->rcode = rcode;
+	/* Pairs with the acquire in dvk_block_locked(). */
+	smp_store_release(&w->done, true);
+	wake_up_process(w->task);
+}
+
+long dvk_ms_to_jiffies(long ms)
+{
+	return ms < 0 ? MAX_SCHEDULE_TIMEOUT : msecs_to_jiffies(ms);
+}
+
+/**
+ * dvk_block_locked() - sleep until the call is completed, a signal arrives
+ * or the timeout expires. dc->lock is held on entry and on return.
+ * @dc: the caller's DC.
+ * @p: the caller's slot.
+ * @w: the wait object (its msg already set up by the caller).
+ * @timeout_ms: DVK_TIMEOUT_FOREVER or milliseconds (> 0).
+ *
+ * Return: w->rcode when the call was completed (w->done), else EDVSINTR
+ * or EDVSTIMEDOUT, and the caller must then undo its queueing.
+ */
+int dvk_block_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_wait *w, long timeout_ms)
+{
+	long t = dvk_ms_to_jiffies(timeout_ms);
+
+	w->task = current;
+	w->done = false;
+	p->wait = w;
+	spin_unlock(&dc->lock);
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (smp_load_acquire(&w->done) || signal_pending(current) || !t)
+			break;
+		t = schedule_timeout(t);
+	}
+	__set_current_state(TASK_RUNNING);
+	spin_lock(&dc->lock);
+	if (w->done)
+		return w->rcode;
+	p->wait = NULL;
+	return signal_pending(current) ? EDVSINTR : EDVSTIMEDOUT;
+}
+
+/**
+ * dvk_ep_lookup_locked() - the slot an endpoint names.
+ * @dc: the DC, locked.
+ * @ep: the endpoint.
+ * @pp: set to the slot on success.
+ * @dead_err: the result when the slot is free (its process died).
+ *
+ * Return: 0, EDVSRANGE (no such slot), @dead_err, or EDVSENDPOINT (a
+ * stale endpoint: the slot is bound with another generation).
+ */
+int dvk_ep_lookup_locked(struct dvk_dc *dc, s32 ep, struct dvk_proc **pp, int dead_err)
+{
+	int nr = DVK_EP_NR(ep);
+	struct dvk_proc *p;
+
+	if (!dvk_nr_ok(dc, nr) || DVK_EP_GEN(ep) < 1 || DVK_EP_GEN(ep) > DVK_EP_GEN_MAX)
+		return EDVSRANGE;
+	p = dvk_slot(dc, nr);
+	if (p->usr.p_rts_flags & DVK_SLOT_FREE)
+		return dead_err;
+	if (p->usr.p_endpoint != ep)
+		return EDVSENDPOINT;
+	*pp = p;
+	return 0;
+}
+
+/*
+ * Every IPC call starts here: the caller's slot, locked, after the checks
+ * common to all calls. On success dc->lock is held and *dcp referenced.
+ */
+struct dvk_proc *dvk_ipc_enter(int call, struct dvk_dc **dcp, int *err)
+{
+	struct dvk_proc *p;
+	struct dvk_dc *dc;
+
+	*err = EDVSDVSINIT;
+	if (!READ_ONCE(dvk_dvs.initialized))
+		return NULL;
+	*err = EDVSNOTBIND;
+	p = dvk_caller(current, &dc);
+	if (!p)
+		return NULL;
+	spin_lock(&dc->lock);
+	if (!dvk_still_caller(p, current))
+		*err = EDVSNOTBIND;
+	else if (!dc->running)
+		*err = EDVSDCNOTRUN;
+	else if (!dvk_call_allowed(p, call))
+		*err = EDVSBADCALL;
+	else {
+		*dcp = dc;
+		return p;
+	}
+	spin_unlock(&dc->lock);
+	dvk_dc_put(dc);
+	return NULL;
+}
+
+long dvk_ipc_leave(struct dvk_dc *dc, long ret)
+{
+	spin_unlock(&dc->lock);
+	dvk_dc_put(dc);
+	return ret;
+}
+
+/* Would @dst take a message from @from right now? */
+static bool dvk_takes_from(const struct dvk_proc *dst, s32 from)
+{
+	u32 f = dst->usr.p_rts_flags;
+
+	return (f & DVK_RECEIVING) && !(f & DVK_SENDING) &&
+	       (dst->usr.p_getfrom == DVK_ANY || dst->usr.p_getfrom == from);
+}
+
+/* Hand @m to a receiver blocked in receive/sendrec; it returns 0. */
+static void dvk_deliver_locked(struct dvk_proc *dst, const struct dvk_message *m)
+{
+	dst->wait->msg = *m;
+	dst->usr.p_rts_flags &= ~DVK_RECEIVING;
+	dst->usr.p_getfrom = DVK_NONE;
+	list_del_init(&dst->rcv_link);
+	dvk_wake_locked(dst, 0);
+}
+
+/* Build the notify message from system index @idx to @p, clearing it. */
+static void dvk_build_notify_locked(struct dvk_proc *p, int idx, struct dvk_message *m)
+{
+	struct dvk_dc *dc = p->dc;
+	struct dvk_proc *src = &dc->procs[idx];
+	struct timespec64 ts;
+
+	ktime_get_real_ts64(&ts);
+	memset(m, 0, sizeof(*m));
+	m->m_source = (src->usr.p_rts_flags & DVK_SLOT_FREE) ? src->usr.p_nr : src->usr.p_endpoint;
+	m->m_type = DVK_NOTIFY_FROM(idx);
+	m->m_u.m9.i1 = src->usr.p_nr;
+	m->m_u.m9.l1 = p->notify_arg[idx];
+	m->m_u.m9.sec = ts.tv_sec;
+	m->m_u.m9.nsec = ts.tv_nsec;
+	p->notify_arg[idx] = 0;
+	clear_bit(idx, p->notify_pending);
+}
+
+/* Validate a destination of send, sendrec or reply. */
+static int dvk_dst_locked(struct dvk_dc *dc, struct dvk_proc *p, s32 ep, struct dvk_proc **dstp)
+{
+	struct dvk_proc *dst;
+	int ret;
+
+	if (ep == DVK_ANY || ep == DVK_NONE || ep == DVK_SELF)
+		return EDVSBADDEST;
+	ret = dvk_ep_lookup_locked(dc, ep, &dst, EDVSDSTDIED);
+	if (ret)
+		return ret;
+	if (dst == p)
+		return EDVSBADDEST;
+	if (dst->usr.p_rts_flags & DVK_REMOTE)
+		return EDVSNOPROXY;	/* remote IPC needs the proxies (not yet) */
+	if (!dvk_ipc_allowed(p, dst))
+		return EDVSTRAPDENIED;
+	*dstp = dst;
+	return 0;
+}
+
+static void dvk_undo_locked(struct dvk_proc *p)
+{
+	list_del_init(&p->send_link);
+	list_del_init(&p->rcv_link);
+	p->usr.p_rts_flags &= ~(DVK_SENDING | DVK_RECEIVING);
+	p->usr.p_sendto = DVK_NONE;
+	p->usr.p_getfrom = DVK_NONE;
+}
+
+/* send and sendrec; for sendrec @m receives the reply. */
+static long dvk_do_send(int call, s32 dst_ep, struct dvk_message *m, long timeout_ms)
+{
+	bool rec = call == DVK_SENDREC;
+	struct dvk_proc *p, *dst;
+	struct dvk_wait w;
+	struct dvk_dc *dc;
+	int ret;
+
+	p = dvk_ipc_enter(call, &dc, &ret);
+	if (!p)
+		return ret;
+	ret = dvk_dst_locked(dc, p, dst_ep, &dst);
+	if (ret)
+		return dvk_ipc_leave(dc, ret);
+	/* Two processes each blocked sending to the other would wait forever. */
+	if ((dst->usr.p_rts_flags & DVK_SENDING) && dst->usr.p_sendto == p->usr.p_endpoint)
+		return dvk_ipc_leave(dc, EDVSLOCKED);
+
+	w.msg = *m;
+	w.msg.m_source = p->usr.p_endpoint;
+	p->usr.p_lclsent++;
+	if (dvk_takes_from(dst, p->usr.p_endpoint)) {
+		dvk_deliver_locked(dst, &w.msg);
+		if (!rec)
+			return dvk_ipc_leave(dc, 0);
+		/* Delivered: now wait for the reply. */
+		p->usr.p_rts_flags |= DVK_RECEIVING;
+		p->usr.p_getfrom = dst_ep;
+		list_add_tail(&p->rcv_link, &dst->rcv_waiters);
+	} else if (timeout_ms == DVK_TIMEOUT_NOWAIT) {
+		p->usr.p_lclsent--;
+		return dvk_ipc_leave(dc, EDVSAGAIN);
+	} else {
+		p->usr.p_rts_flags |= DVK_SENDING | (rec ? DVK_RECEIVING : 0);
+		p->usr.p_sendto = dst_ep;
+		if (rec)
+			p->usr.p_getfrom = dst_ep;
+		list_add_tail(&p->send_link, &dst->senders);
+	}
+	if (timeout_ms == DVK_TIMEOUT_NOWAIT)
+		timeout_ms = 1;		/* sendrec NOWAIT: the request went, wait briefly */
+	ret = dvk_block_locked(dc, p, &w, timeout_ms);
+	if (!w.done)
+		dvk_undo_locked(p);
+	else if (rec && ret == 0)
+		*m = w.msg;
+	return dvk_ipc_leave(dc, ret);
+}
+
+/**
+ * dvk_send() - send a message and wait until the receiver has taken it.
+ * @dst_ep: the destination endpoint.
+ * @m: the message (kernel copy); m_source is set by the DVK.
+ * @timeout_ms: DVK_TIMEOUT_FOREVER, DVK_TIMEOUT_NOWAIT or milliseconds.
+ *
+ * Return: 0, or EDVSDVSINIT, EDVSNOTBIND, EDVSDCNOTRUN, EDVSBADCALL,
+ * EDVSBADDEST (ANY, NONE, SELF or itself), EDVSRANGE, EDVSENDPOINT,
+ * EDVSDSTDIED, EDVSNOPROXY, EDVSTRAPDENIED, EDVSLOCKED, EDVSAGAIN,
+ * EDVSTIMEDOUT, EDVSINTR.
+ */
+long dvk_send(s32 dst_ep, const struct dvk_message *m, long timeout_ms)
+{
+	struct dvk_message tmp = *m;
+
+	return dvk_do_send(DVK_SEND, dst_ep, &tmp, timeout_ms);
+}
+EXPORT_SYMBOL_GPL(dvk_send);
+
+/**
+ * dvk_sendrec() - send a request and wait for the reply, in one call.
+ * @ep: the server's endpoint.
+ * @m: the request on entry, the reply on success.
+ * @timeout_ms: as for dvk_send(), covering request and reply.
+ *
+ * Return: as dvk_send(), plus EDVSSRCDIED when the server dies before it
+ * replies.
+ */
+long dvk_sendrec(s32 ep, struct dvk_message *m, long timeout_ms)
+{
+	return dvk_do_send(DVK_SENDREC, ep, m, timeout_ms);
+}
+EXPORT_SYMBOL_GPL(dvk_sendrec);
+
+/* receive and rcvrqst: @requests_only skips notifications. */
+static long dvk_do_receive(int call, s32 src_ep, struct dvk_message *m, long timeout_ms)
+{
+	struct dvk_proc *p, *src = NULL, *q;
+	struct dvk_wait w;
+	struct dvk_dc *dc;
+	int ret, idx;
+
+	p = dvk_ipc_enter(call, &dc, &ret);
+	if (!p)
+		return ret;
+	if (src_ep != DVK_ANY) {
+		if (src_ep == DVK_NONE || src_ep == DVK_SELF)
+			return dvk_ipc_leave(dc, EDVSENDPOINT);
+		ret = dvk_ep_lookup_locked(dc, src_ep, &src, EDVSSRCDIED);
+		if (ret)
+			return dvk_ipc_leave(dc, ret);
+		if (src == p)
+			return dvk_ipc_leave(dc, EDVSENDPOINT);
+		if (src->usr.p_rts_flags & DVK_REMOTE)
+			return dvk_ipc_leave(dc, EDVSNOPROXY);
+	} else if (p->usr.p_misc_flags & DVK_MIS_WOKENUP) {
+		p->usr.p_misc_flags &= ~DVK_MIS_WOKENUP;
+		return dvk_ipc_leave(dc, EDVSWOKENUP);
+	}
+
+	/* Pending notifications first, from the requested source only. */
+	if (call == DVK_RECEIVE) {
+		idx = -1;
+		if (!src)
+			idx = find_first_bit(p->notify_pending, dc->usr.dc_nr_sysprocs);
+		else if (dvk_is_sysproc(dc, src->usr.p_nr))
+			idx = src->usr.p_nr + dc->usr.dc_nr_tasks;
+		if (idx >= 0 && idx < dc->usr.dc_nr_sysprocs && test_bit(idx, p->notify_pending)) {
+			dvk_build_notify_locked(p, idx, m);
+			return dvk_ipc_leave(dc, 0);
+		}
+	}
+
+	list_for_each_entry(q, &p->senders, send_link) {
+		if (src && q != src)
+			continue;
+		*m = q->wait->msg;
+		list_del_init(&q->send_link);
+		q->usr.p_rts_flags &= ~DVK_SENDING;
+		q->usr.p_sendto = DVK_NONE;
+		if (q->usr.p_rts_flags & DVK_RECEIVING)	/* sendrec: awaits our reply */
+			list_add_tail(&q->rcv_link, &p->rcv_waiters);
+		else
+			dvk_wake_locked(q, 0);
+		return dvk_ipc_leave(dc, 0);
+	}
+
+	if (timeout_ms == DVK_TIMEOUT_NOWAIT)
+		return dvk_ipc_leave(dc, EDVSAGAIN);
+	p->usr.p_rts_flags |= DVK_RECEIVING;
+	p->usr.p_getfrom = src_ep;
+	if (src)
+		list_add_tail(&p->rcv_link, &src->rcv_waiters);
+	ret = dvk_block_locked(dc, p, &w, timeout_ms);
+	if (!w.done)
+		dvk_undo_locked(p);
+	else if (ret == 0)
+		*m = w.msg;
+	return dvk_ipc_leave(dc, ret);
+}
+
+/**
+ * dvk_receive() - wait for a message from one endpoint or from DVK_ANY.
+ * @src_ep: the source endpoint, or DVK_ANY.
+ * @m: the message, on success.
+ * @timeout_ms: DVK_TIMEOUT_FOREVER, DVK_TIMEOUT_NOWAIT or milliseconds.
+ *
+ * A pending notification from the source (from any system slot for ANY)
+ * comes first, then the oldest queued sender.
+ *
+ * Return: 0, or EDVSDVSINIT, EDVSNOTBIND, EDVSDCNOTRUN, EDVSBADCALL,
+ * EDVSENDPOINT (NONE, SELF, itself, stale), EDVSRANGE, EDVSSRCDIED,
+ * EDVSNOPROXY, EDVSWOKENUP, EDVSAGAIN, EDVSTIMEDOUT, EDVSINTR.
+ */
+long dvk_receive(s32 src_ep, struct dvk_message *m, long timeout_ms)
+{
+	return dvk_do_receive(DVK_RECEIVE, src_ep, m, timeout_ms);
+}
+EXPORT_SYMBOL_GPL(dvk_receive);
+
+/**
+ * dvk_rcvrqst() - a server's receive of the next request (from ANY;
+ * notifications stay pending).
+ * @m: the request, on success.
+ * @timeout_ms: as for dvk_receive().
+ *
+ * Return: as dvk_receive().
+ */
+long dvk_rcvrqst(struct dvk_message *m, long timeout_ms)
+{
+	return dvk_do_receive(DVK_RCVRQST, DVK_ANY, m, timeout_ms);
+}
+EXPORT_SYMBOL_GPL(dvk_rcvrqst);
+
+/**
+ * dvk_reply() - answer a client blocked in sendrec with us. Never blocks.
+ * @dst_ep: the client.
+ * @m: the reply (kernel copy).
+ * @timeout_ms: unused locally (the remote path waits for an ack).
+ *
+ * Return: 0, EDVSPROCSTS (the client is not waiting for our reply), or
+ * the destination errors of dvk_send().
+ */
+long dvk_reply(s32 dst_ep, const struct dvk_message *m, long timeout_ms)
+{
+	struct dvk_proc *p, *dst;
+	struct dvk_message r;
+	struct dvk_dc *dc;
+	int ret;
+
+	p = dvk_ipc_enter(DVK_REPLY, &dc, &ret);
+	if (!p)
+		return ret;
+	ret = dvk_dst_locked(dc, p, dst_ep, &dst);
+	if (ret)
+		return dvk_ipc_leave(dc, ret);
+	if (!dvk_takes_from(dst, p->usr.p_endpoint) || dst->usr.p_getfrom != p->usr.p_endpoint)
+		return dvk_ipc_leave(dc, EDVSPROCSTS);
+	r = *m;
+	r.m_source = p->usr.p_endpoint;
+	p->usr.p_lclsent++;
+	dvk_deliver_locked(dst, &r);
+	return dvk_ipc_leave(dc, 0);
+}
+EXPORT_SYMBOL_GPL(dvk_reply);
+
+/* Post a notification from system index @idx to @dst; dc->lock held. */
+static void dvk_notify_locked(struct dvk_proc *dst, int idx, s32 src_ep, int value)
+{
+	struct dvk_message m;
+
+	if (value >= 0)
+		dst->notify_arg[idx] |= BIT_ULL(value);
+	set_bit(idx, dst->notify_pending);
+	/* A receiver waiting for this source (or ANY) takes it now. */
+	if (dvk_takes_from(dst, src_ep)) {
+		dvk_build_notify_locked(dst, idx, &m);
+		dvk_deliver_locked(dst, &m);
+	}
+}
+
+/**
+ * dvk_notify() - post a non-blocking notification to a system slot.
+ * @src_nr: DVK_SELF (the caller), or DVK_HARDWARE for an "interrupt" from
+ *	    a root process that need not be bound; @value is then the DC id.
+ * @dst_ep: the destination, a system slot.
+ * @value: -1, or a bit number 0..63 OR-ed into the notify message's
+ *	   m9.l1; repeated notifications coalesce until received.
+ *
+ * Return: 0, or EDVSBADSRCDST (src_nr), EDVSBADVALUE, EDVSTRAPDENIED
+ * (destination not a system slot, or not allowed), the destination
+ * errors of dvk_send(), EDVSPERM (hardware notify without CAP_SYS_ADMIN).
+ */
+long dvk_notify(int src_nr, s32 dst_ep, int value)
+{
+	struct dvk_proc *p, *dst;
+	struct dvk_dc *dc;
+	int ret;
+
+	if (src_nr == DVK_HARDWARE) {
+		if (!capable(CAP_SYS_ADMIN))
+			return EDVSPERM;
+		if (!READ_ONCE(dvk_dvs.initialized))
+			return EDVSDVSINIT;
+		dc = dvk_dc_get(value);
+		if (!dc)
+			return value < 0 || value >= DVK_MAX_DCS ? EDVSBADDCID : EDVSDCNOTRUN;
+		spin_lock(&dc->lock);
+		ret = dvk_ep_lookup_locked(dc, dst_ep, &dst, EDVSDSTDIED);
+		if (!ret && !dvk_is_sysproc(dc, dst->usr.p_nr))
+			ret = EDVSTRAPDENIED;
+		if (!ret && (dst->usr.p_rts_flags & DVK_REMOTE))
+			ret = EDVSNOPROXY;
+		if (!ret)
+			dvk_notify_locked(dst, DVK_HARDWARE + dc->usr.dc_nr_tasks, DVK_HARDWARE, -1);
+		return dvk_ipc_leave(dc, ret);
+	}
+
+	if (value < -1 || value > 63)
+		return EDVSBADVALUE;
+	p = dvk_ipc_enter(DVK_NOTIFY, &dc, &ret);
+	if (!p)
+		return ret;
+	if (src_nr != DVK_SELF && src_nr != p->usr.p_nr)
+		return dvk_ipc_leave(dc, EDVSBADSRCDST);
+	if (!dvk_is_sysproc(dc, p->usr.p_nr))
+		return dvk_ipc_leave(dc, EDVSBADCALL);
+	if (dst_ep == DVK_SELF)
+		dst_ep = p->usr.p_endpoint;
+	if (dst_ep == DVK_ANY || dst_ep == DVK_NONE)
+		return dvk_ipc_leave(dc, EDVSBADDEST);
+	ret = dvk_ep_lookup_locked(dc, dst_ep, &dst, EDVSDSTDIED);
+	if (ret)
+		return dvk_ipc_leave(dc, ret);
+	if (dst->usr.p_rts_flags & DVK_REMOTE)
+		return dvk_ipc_leave(dc, EDVSNOPROXY);
+	if (!dvk_is_sysproc(dc, dst->usr.p_nr) || !dvk_ipc_allowed(p, dst))
+		return dvk_ipc_leave(dc, EDVSTRAPDENIED);
+	p->usr.p_lclsent++;
+	dvk_notify_locked(dst, p->usr.p_nr + dc->usr.dc_nr_tasks, p->usr.p_endpoint, value);
+	return dvk_ipc_leave(dc, 0);
+}
+EXPORT_SYMBOL_GPL(dvk_notify);
+
+/**
+ * dvk_wakeup() - make a process blocked in receive(ANY) or rcvrqst return
+ * EDVSWOKENUP; if it is not blocked so, its next such call will.
+ * @dcid: the caller's DC.
+ * @ep: the process to wake.
+ *
+ * Return: 0 when it was woken, EDVSPROCRUN when the wakeup was left
+ * pending, or EDVSBADDCID, EDVSBADPROC (itself), EDVSRMTPROC, the lookup
+ * errors.
+ */
+long dvk_wakeup(int dcid, s32 ep)
+{
+	struct dvk_proc *p, *t;
+	struct dvk_dc *dc;
+	int ret;
+
+	p = dvk_ipc_enter(DVK_WAKEUPEP, &dc, &ret);
+	if (!p)
+		return ret;
+	if (dcid != dc->usr.dc_dcid)
+		return dvk_ipc_leave(dc, EDVSBADDCID);
+	ret = dvk_ep_lookup_locked(dc, ep, &t, EDVSNOTBIND);
+	if (ret)
+		return dvk_ipc_leave(dc, ret);
+	if (t == p)
+		return dvk_ipc_leave(dc, EDVSBADPROC);
+	if (t->usr.p_rts_flags & DVK_REMOTE)
+		return dvk_ipc_leave(dc, EDVSRMTPROC);
+	if ((t->usr.p_rts_flags & DVK_RECEIVING) && !(t->usr.p_rts_flags & DVK_SENDING) &&
+	    t->usr.p_getfrom == DVK_ANY) {
+		t->usr.p_rts_flags &= ~DVK_RECEIVING;
+		t->usr.p_getfrom = DVK_NONE;
+		dvk_wake_locked(t, EDVSWOKENUP);
+		return dvk_ipc_leave(dc, 0);
+	}
+	t->usr.p_misc_flags |= DVK_MIS_WOKENUP;
+	return dvk_ipc_leave(dc, EDVSPROCRUN);
+}
+EXPORT_SYMBOL_GPL(dvk_wakeup);
