@@ -1,0 +1,624 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rendezvous IPC in one DC: send/receive in both orders, sendrec/rcvrqst/
+ * reply, source selection, every bad endpoint, timeouts, signals and retry,
+ * peers killed in each blocking state, notify coalescing, wakeup, bad
+ * pointers, and dc_end with blocked processes.
+ *
+ * Slots: servers 1 and 2 and client 3 are system slots; 100 is a user slot.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <dvk/libdvk.h>
+#include "test_util.h"
+
+const char *t_prog = "test_ipc";
+
+#define SRV	1
+#define SRV2	2
+#define CLI	3
+#define USR	100
+
+static int child_sleep(void *arg);
+
+static struct dvk_message msg(int type, long payload)
+{
+	struct dvk_message m;
+
+	memset(&m, 0, sizeof(m));
+	m.m_type = type;
+	m.m_u.m4.l1 = payload;
+	m.m_u.m4.l7 = ~payload;
+	return m;
+}
+
+/* Children get their endpoint from wait4bind; the parent binds them. */
+static int child_receive_any(void *arg)
+{
+	struct dvk_message m;
+	int cli = *(int *)arg;
+
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	C_EQ(dvk_receive_T(DVK_ANY, &m, 5000), 0);
+	C_EQ(m.m_source, cli);
+	C_EQ(m.m_type, 7);
+	C_EQ(m.m_u.m4.l1, 0x1234567890L);
+	C_EQ(m.m_u.m4.l7, ~0x1234567890L);
+	return 0;
+}
+
+static void send_receive_both_orders(void)
+{
+	struct dvk_message m = msg(7, 0x1234567890L);
+	int cli, srv;
+	pid_t pid;
+
+	t_up();
+	cli = dvk_bind(T_DC, CLI);
+	/* Receiver first: the message goes straight into its wait. */
+	pid = t_fork(child_receive_any, &cli);
+	srv = dvk_lclbind(T_DC, pid, SRV);
+	T_TRUE(t_wait_flags(T_DC, SRV, DVK_RECEIVING));
+	T_EQ(dvk_send_T(srv, &m, 5000), 0);
+	T_EQ(t_join(pid), 0);
+	/* Sender first: it queues until the receiver comes. */
+	T_TRUE(t_wait_free(T_DC, SRV));
+	pid = t_fork(child_receive_any, &cli);
+	usleep(20000);
+	srv = dvk_lclbind(T_DC, pid, SRV);
+	T_EQ(dvk_send_T(srv, &m, 5000), 0);
+	T_EQ(t_join(pid), 0);
+	struct proc_usr p;
+	T_EQ(dvk_getprocinfo(T_DC, CLI, &p), 0);
+	T_EQ(p.p_lclsent, 2);
+	T_TRUE(t_file_has("/proc/dvs/DC0/stats", "--lsnt--"));
+	t_down();
+}
+
+/* A server: answer n requests with type+1 and payload*2, via rcvrqst. */
+static int child_server(void *arg)
+{
+	int n = *(int *)arg;
+	struct dvk_message m;
+
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	for (int i = 0; i < n; i++) {
+		C_EQ(dvk_rcvrqst_T(&m, 5000), 0);
+		int from = m.m_source;
+		m.m_type++;
+		m.m_u.m4.l1 *= 2;
+		C_EQ(dvk_reply_T(from, &m, 0), 0);
+	}
+	return 0;
+}
+
+static int child_user_client(void *arg)
+{
+	int srv = *(int *)arg;
+	struct dvk_message m = msg(10, 21);
+
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	C_EQ(dvk_sendrec_T(srv, &m, 5000), 0);
+	C_EQ(m.m_type, 11);
+	C_EQ(m.m_u.m4.l1, 42);
+	C_EQ(m.m_source, srv);
+	/* A user slot may only sendrec. */
+	C_EQ(dvk_send_T(srv, &m, 0), EDVSBADCALL);
+	C_EQ(dvk_receive_T(DVK_ANY, &m, 0), EDVSBADCALL);
+	C_EQ(dvk_notify(srv), EDVSBADCALL);
+	C_EQ(dvk_vcopy(DVK_SELF, &m, srv, &m, 8), EDVSBADCALL);
+	return 0;
+}
+
+static void sendrec_reply(void)
+{
+	int n = 3, srv, cli;
+	struct dvk_message m;
+	pid_t s, u;
+
+	t_up();
+	cli = dvk_bind(T_DC, CLI);
+	s = t_fork(child_server, &n);
+	srv = dvk_lclbind(T_DC, s, SRV);
+	/* A system client, twice. */
+	for (int i = 0; i < 2; i++) {
+		m = msg(1, 100 + i);
+		T_EQ(dvk_sendrec_T(srv, &m, 5000), 0);
+		T_EQ(m.m_type, 2);
+		T_EQ(m.m_u.m4.l1, 200 + 2 * i);
+	}
+	/* And a user-slot client. */
+	u = t_fork(child_user_client, &srv);
+	T_TRUE(dvk_lclbind(T_DC, u, USR) > 0);
+	T_EQ(t_join(u), 0);
+	T_EQ(t_join(s), 0);
+	/* reply to itself, and to a process not waiting for our reply */
+	m = msg(1, 1);
+	T_EQ(dvk_reply_T(cli, &m, 0), EDVSBADDEST);
+	s = t_fork(child_sleep, NULL);
+	srv = dvk_lclbind(T_DC, s, SRV2);
+	T_EQ(dvk_reply_T(srv, &m, 0), EDVSPROCSTS);
+	kill(s, SIGKILL);
+	T_EQ(t_join_signal(s), SIGKILL);
+	t_down();
+}
+
+/* A is slot 4 and B slot 5, both in their first generation. */
+static int child_two_receives(void *arg)
+{
+	int eps[2] = { DVK_ENDPOINT(1, 4), DVK_ENDPOINT(1, 5) };
+	struct dvk_message m;
+
+	(void)arg;
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	usleep(100000);		/* let A and B queue */
+	C_EQ(dvk_receive_T(eps[1], &m, 5000), 0);	/* B first, though A queued first */
+	C_EQ(m.m_source, eps[1]);
+	C_EQ(dvk_receive_T(DVK_ANY, &m, 5000), 0);
+	C_EQ(m.m_source, eps[0]);
+	C_EQ(dvk_receive_T(DVK_ANY, &m, 0), EDVSAGAIN);
+	return 0;
+}
+
+static int child_send_to(void *arg)
+{
+	int dst = *(int *)arg;
+	struct dvk_message m = msg(5, 5);
+
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	C_EQ(dvk_send_T(dst, &m, 5000), 0);
+	return 0;
+}
+
+static void receive_from_one_source(void)
+{
+	int eps[2], srv;
+	pid_t s, a, b;
+
+	t_up();
+	T_TRUE(dvk_bind(T_DC, 10) > 0);
+	s = t_fork(child_two_receives, NULL);
+	/* Bind the server before A and B exist so they can address it. */
+	srv = dvk_lclbind(T_DC, s, SRV);
+	a = t_fork(child_send_to, &srv);
+	eps[0] = dvk_lclbind(T_DC, a, 4);
+	T_TRUE(t_wait_flags(T_DC, 4, DVK_SENDING));
+	b = t_fork(child_send_to, &srv);
+	eps[1] = dvk_lclbind(T_DC, b, 5);
+	T_EQ(eps[0], DVK_ENDPOINT(1, 4));
+	T_EQ(eps[1], DVK_ENDPOINT(1, 5));
+	T_EQ(t_join(a), 0);
+	T_EQ(t_join(b), 0);
+	T_EQ(t_join(s), 0);
+	t_down();
+}
+
+static void bad_endpoints(void)
+{
+	struct dvk_message m = msg(1, 1);
+	int me;
+
+	t_up();
+	me = dvk_bind(T_DC, SRV);
+	T_EQ(dvk_send_T(me, &m, 0), EDVSBADDEST);		/* itself */
+	T_EQ(dvk_send_T(DVK_SELF, &m, 0), EDVSBADDEST);
+	T_EQ(dvk_send_T(DVK_ANY, &m, 0), EDVSBADDEST);
+	T_EQ(dvk_send_T(DVK_NONE, &m, 0), EDVSBADDEST);
+	T_EQ(dvk_sendrec_T(me, &m, 0), EDVSBADDEST);
+	T_EQ(dvk_send_T(DVK_ENDPOINT(1, 50), &m, 0), EDVSDSTDIED);	/* free slot */
+	T_EQ(dvk_send_T(DVK_ENDPOINT(1, 221), &m, 0), EDVSRANGE);
+	T_EQ(dvk_send_T(DVK_ENDPOINT(1, -36), &m, 0), EDVSRANGE);
+	T_EQ(dvk_send_T(50, &m, 0), EDVSRANGE);			/* a slot number */
+	T_EQ(dvk_send_T(DVK_ENDPOINT(2, SRV), &m, 0), EDVSENDPOINT);	/* other generation */
+	T_EQ(dvk_receive_T(me, &m, 0), EDVSENDPOINT);
+	T_EQ(dvk_receive_T(DVK_NONE, &m, 0), EDVSENDPOINT);
+	T_EQ(dvk_receive_T(DVK_SELF, &m, 0), EDVSENDPOINT);
+	T_EQ(dvk_receive_T(DVK_ENDPOINT(1, 60), &m, 0), EDVSSRCDIED);
+	T_EQ(dvk_notify(DVK_ANY), EDVSBADDEST);
+	T_EQ(dvk_notify(DVK_ENDPOINT(1, 60)), EDVSDSTDIED);
+	t_down();
+	T_EQ(dvk_send_T(me, &m, 0), EDVSDVSINIT);
+	T_EQ(dvk_dvs_init(0, NULL), 0);
+	T_EQ(dvk_send_T(me, &m, 0), EDVSNOTBIND);
+	T_EQ(dvk_dvs_end(), 0);
+}
+
+static void timeouts_leave_nothing(void)
+{
+	struct dvk_message m = msg(3, 3);
+	struct proc_usr p;
+	long t0;
+	int srv;
+
+	t_up();
+	T_TRUE(dvk_bind(T_DC, CLI) > 0);
+	T_EQ(dvk_receive_T(DVK_ANY, &m, DVK_TIMEOUT_NOWAIT), EDVSAGAIN);
+	t0 = t_now_ms();
+	T_EQ(dvk_receive_T(DVK_ANY, &m, 100), EDVSTIMEDOUT);
+	T_TRUE(t_now_ms() - t0 >= 90);
+	T_EQ(dvk_getprocinfo(T_DC, CLI, &p), 0);
+	T_EQ(p.p_rts_flags, 0);
+	T_EQ(p.p_getfrom, DVK_NONE);
+
+	/* A server that is not receiving: the send times out... */
+	pid_t s = t_fork(child_sleep, NULL);
+	srv = dvk_lclbind(T_DC, s, SRV);
+	T_EQ(dvk_send_T(srv, &m, DVK_TIMEOUT_NOWAIT), EDVSAGAIN);
+	T_EQ(dvk_send_T(srv, &m, 100), EDVSTIMEDOUT);
+	T_EQ(dvk_getprocinfo(T_DC, CLI, &p), 0);
+	T_EQ(p.p_rts_flags, 0);				/* ...and leaves no trace */
+	T_EQ(p.p_sendto, DVK_NONE);
+	kill(s, SIGKILL);
+	T_EQ(t_join_signal(s), SIGKILL);
+	t_down();
+}
+
+static volatile sig_atomic_t got_usr1;
+static void on_usr1(int sig) { (void)sig; got_usr1 = 1; }
+
+static int child_interrupted_receive(void *arg)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
+	struct dvk_message m;
+	struct proc_usr p;
+
+	(void)arg;
+	sigaction(SIGUSR1, &sa, NULL);
+	int me = dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000);
+	C_EQ(me > 0, 1);
+	C_EQ(dvk_receive_T(DVK_ANY, &m, DVK_TIMEOUT_FOREVER), EDVSINTR);
+	C_EQ(got_usr1, 1);
+	C_EQ(dvk_getprocinfo(T_DC, SRV, &p), 0);
+	C_EQ(p.p_rts_flags, 0);
+	/* The same call again works. */
+	C_EQ(dvk_receive_T(DVK_ANY, &m, 5000), 0);
+	C_EQ(m.m_type, 9);
+	return 0;
+}
+
+static int child_interrupted_send(void *arg)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	struct dvk_message m = msg(9, 9);
+	int dst = *(int *)arg;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	C_EQ(dvk_send_T(dst, &m, DVK_TIMEOUT_FOREVER), EDVSINTR);
+	C_EQ(dvk_send_T(dst, &m, 5000), 0);
+	return 0;
+}
+
+static void signals_and_retry(void)
+{
+	struct dvk_message m = msg(9, 9);
+	int srv, me;
+	pid_t s, c;
+
+	t_up();
+	me = dvk_bind(T_DC, CLI);
+	s = t_fork(child_interrupted_receive, NULL);
+	srv = dvk_lclbind(T_DC, s, SRV);
+	T_TRUE(t_wait_flags(T_DC, SRV, DVK_RECEIVING));
+	kill(s, SIGUSR1);
+	usleep(50000);
+	T_TRUE(t_wait_flags(T_DC, SRV, DVK_RECEIVING));	/* receiving again */
+	T_EQ(dvk_send_T(srv, &m, 5000), 0);
+	T_EQ(t_join(s), 0);
+
+	/* A blocked sender interrupted, then retrying. */
+	c = t_fork(child_interrupted_send, &me);
+	T_TRUE(dvk_lclbind(T_DC, c, 4) > 0);
+	T_TRUE(t_wait_flags(T_DC, 4, DVK_SENDING));
+	kill(c, SIGUSR1);
+	usleep(50000);
+	T_TRUE(t_wait_flags(T_DC, 4, DVK_SENDING));	/* queued again by the retry */
+	T_EQ(dvk_receive_T(DVK_ANY, &m, 5000), 0);
+	T_EQ(m.m_type, 9);
+	T_EQ(dvk_receive_T(DVK_ANY, &m, 0), EDVSAGAIN);	/* exactly one message */
+	T_EQ(t_join(c), 0);
+	t_down();
+}
+
+static int child_block(void *arg)
+{
+	int how = ((int *)arg)[0], peer = ((int *)arg)[1];
+	struct dvk_message m = msg(1, 1);
+
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	switch (how) {
+	case 0: return -dvk_receive_T(peer, &m, 10000);
+	case 1: return -dvk_send_T(peer, &m, 10000);
+	default: return -dvk_sendrec_T(peer, &m, 10000);
+	}
+}
+
+static int child_sleep(void *arg)
+{
+	(void)arg;
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	pause();
+	return 0;
+}
+
+static int child_take_request(void *arg)
+{
+	struct dvk_message m;
+
+	(void)arg;
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	C_EQ(dvk_receive_T(DVK_ANY, &m, 5000), 0);
+	pause();		/* never replies; killed by the test */
+	return 0;
+}
+
+/*
+ * Each blocking state, and the peer killed with SIGKILL: the blocked side
+ * gets the documented error at once (exit code = -error, i.e. 108/109).
+ */
+static void killed_peers(void)
+{
+	int arg[2], peer;
+	pid_t victim, waiter;
+
+	t_up();
+	T_TRUE(dvk_bind(T_DC, 10) > 0);
+	/* receive(from victim), victim killed: EDVSSRCDIED */
+	victim = t_fork(child_sleep, NULL);
+	peer = dvk_lclbind(T_DC, victim, SRV);
+	arg[0] = 0, arg[1] = peer;
+	waiter = t_fork(child_block, arg);
+	T_TRUE(dvk_lclbind(T_DC, waiter, CLI) > 0);
+	T_TRUE(t_wait_flags(T_DC, CLI, DVK_RECEIVING));
+	kill(victim, SIGKILL);
+	T_EQ(t_join(waiter), -EDVSSRCDIED);
+	T_EQ(t_join_signal(victim), SIGKILL);
+
+	/* send(to victim) queued, victim killed: EDVSDSTDIED */
+	victim = t_fork(child_sleep, NULL);
+	peer = dvk_lclbind(T_DC, victim, SRV);
+	arg[0] = 1, arg[1] = peer;
+	waiter = t_fork(child_block, arg);
+	T_TRUE(dvk_lclbind(T_DC, waiter, CLI) > 0);
+	T_TRUE(t_wait_flags(T_DC, CLI, DVK_SENDING));
+	kill(victim, SIGKILL);
+	T_EQ(t_join(waiter), -EDVSDSTDIED);
+	T_EQ(t_join_signal(victim), SIGKILL);
+
+	/* sendrec queued (not yet taken), server killed: EDVSDSTDIED */
+	victim = t_fork(child_sleep, NULL);
+	peer = dvk_lclbind(T_DC, victim, SRV);
+	arg[0] = 2, arg[1] = peer;
+	waiter = t_fork(child_block, arg);
+	T_TRUE(dvk_lclbind(T_DC, waiter, CLI) > 0);
+	T_TRUE(t_wait_flags(T_DC, CLI, DVK_SENDING | DVK_RECEIVING));
+	kill(victim, SIGKILL);
+	T_EQ(t_join(waiter), -EDVSDSTDIED);
+	T_EQ(t_join_signal(victim), SIGKILL);
+
+	/* sendrec taken, server killed before replying: EDVSSRCDIED */
+	victim = t_fork(child_take_request, NULL);
+	peer = dvk_lclbind(T_DC, victim, SRV);
+	arg[0] = 2, arg[1] = peer;
+	waiter = t_fork(child_block, arg);
+	T_TRUE(dvk_lclbind(T_DC, waiter, CLI) > 0);
+	usleep(100000);		/* the request is taken: the client only receives */
+	T_TRUE(t_wait_flags(T_DC, CLI, DVK_RECEIVING));
+	kill(victim, SIGKILL);
+	T_EQ(t_join(waiter), -EDVSSRCDIED);
+	T_EQ(t_join_signal(victim), SIGKILL);
+
+	/* The waiting side killed instead: the server's slot is untouched. */
+	victim = t_fork(child_sleep, NULL);
+	peer = dvk_lclbind(T_DC, victim, SRV);
+	arg[0] = 1, arg[1] = peer;
+	waiter = t_fork(child_block, arg);
+	T_TRUE(dvk_lclbind(T_DC, waiter, CLI) > 0);
+	T_TRUE(t_wait_flags(T_DC, CLI, DVK_SENDING));
+	kill(waiter, SIGKILL);
+	T_EQ(t_join_signal(waiter), SIGKILL);
+	T_TRUE(t_wait_free(T_DC, CLI));
+	struct proc_usr p;
+	T_EQ(dvk_getprocinfo(T_DC, SRV, &p), 0);
+	T_EQ(p.p_rts_flags, 0);
+	kill(victim, SIGKILL);
+	T_EQ(t_join_signal(victim), SIGKILL);
+	t_down();
+}
+
+static int child_notified(void *arg)
+{
+	int src = *(int *)arg;
+	struct dvk_message m;
+
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	usleep(100000);			/* three notifies arrive meanwhile */
+	C_EQ(dvk_receive_T(DVK_ANY, &m, 1000), 0);
+	C_EQ(m.m_source, src);
+	C_EQ(m.m_type, DVK_NOTIFY_FROM(CLI + 35));
+	C_EQ(DVK_IS_NOTIFY(m.m_type), 1);
+	C_EQ(m.m_u.m9.i1, CLI);
+	C_EQ(m.m_u.m9.l1, (1 << 2) | (1 << 5));		/* coalesced values */
+	C_EQ(m.m_u.m9.sec > 0, 1);
+	C_EQ(dvk_receive_T(DVK_ANY, &m, 0), EDVSAGAIN);	/* one message for three */
+	/* A receiver already waiting gets a notify at once. */
+	C_EQ(dvk_receive_T(src, &m, 5000), 0);
+	C_EQ(m.m_type, DVK_NOTIFY_FROM(CLI + 35));
+	C_EQ(m.m_u.m9.l1, 0);
+	return 0;
+}
+
+static void notify_coalesces(void)
+{
+	int me, srv, usr;
+	pid_t s, u;
+
+	t_up();
+	me = dvk_bind(T_DC, CLI);
+	s = t_fork(child_notified, &me);
+	srv = dvk_lclbind(T_DC, s, SRV);
+	T_EQ(dvk_notify_X(DVK_SELF, srv, 2), 0);
+	T_EQ(dvk_notify_X(DVK_SELF, srv, 5), 0);
+	T_EQ(dvk_notify_X(CLI, srv, -1), 0);
+	T_EQ(dvk_notify_X(SRV2, srv, -1), EDVSBADSRCDST);	/* on behalf of another */
+	T_EQ(dvk_notify_X(DVK_SELF, srv, 64), EDVSBADVALUE);
+	T_TRUE(t_wait_flags(T_DC, SRV, DVK_RECEIVING));
+	usleep(20000);
+	T_EQ(dvk_notify(srv), 0);
+	T_EQ(t_join(s), 0);
+	/* Only system slots receive notifications. */
+	u = t_fork(child_sleep, NULL);
+	usr = dvk_lclbind(T_DC, u, USR);
+	T_EQ(dvk_notify(usr), EDVSTRAPDENIED);
+	kill(u, SIGKILL);
+	T_EQ(t_join_signal(u), SIGKILL);
+	t_down();
+}
+
+/* receive(from A) must not take a notification from B (the original's bug). */
+static int child_receive_from(void *arg)
+{
+	int *eps = arg;
+	struct dvk_message m;
+
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	usleep(100000);
+	C_EQ(dvk_receive_T(eps[0], &m, 0), EDVSAGAIN);	/* B's notify is pending */
+	C_EQ(dvk_receive_T(DVK_ANY, &m, 0), 0);
+	C_EQ(m.m_source, eps[1]);
+	return 0;
+}
+
+static void notify_respects_source(void)
+{
+	int eps[2], srv;
+	pid_t s, a;
+
+	t_up();
+	eps[1] = dvk_bind(T_DC, CLI);			/* B: us */
+	a = t_fork(child_sleep, NULL);
+	eps[0] = dvk_lclbind(T_DC, a, 4);		/* A: idle */
+	s = t_fork(child_receive_from, eps);
+	srv = dvk_lclbind(T_DC, s, SRV);
+	T_EQ(dvk_notify(srv), 0);
+	T_EQ(t_join(s), 0);
+	kill(a, SIGKILL);
+	T_EQ(t_join_signal(a), SIGKILL);
+	t_down();
+}
+
+static int child_woken(void *arg)
+{
+	struct dvk_message m;
+
+	(void)arg;
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	C_EQ(dvk_receive_T(DVK_ANY, &m, 5000), EDVSWOKENUP);
+	usleep(100000);				/* a second wakeup is left pending */
+	C_EQ(dvk_rcvrqst_T(&m, 5000), EDVSWOKENUP);
+	C_EQ(dvk_receive_T(DVK_ANY, &m, 0), EDVSAGAIN);
+	return 0;
+}
+
+static void wakeup(void)
+{
+	int srv, me;
+	pid_t s;
+
+	t_up();
+	me = dvk_bind(T_DC, CLI);
+	s = t_fork(child_woken, NULL);
+	srv = dvk_lclbind(T_DC, s, SRV);
+	T_TRUE(t_wait_flags(T_DC, SRV, DVK_RECEIVING));
+	T_EQ(dvk_wakeup(T_DC, srv), 0);
+	usleep(20000);
+	T_EQ(dvk_wakeup(T_DC, srv), EDVSPROCRUN);
+	T_EQ(dvk_wakeup(T_DC, me), EDVSBADPROC);
+	T_EQ(dvk_wakeup(1, srv), EDVSBADDCID);
+	T_EQ(t_join(s), 0);
+	t_down();
+}
+
+static void bad_pointers(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *ro = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct proc_usr p;
+	int srv, n = 1;
+	pid_t s;
+
+	t_up();
+	T_TRUE(dvk_bind(T_DC, CLI) > 0);
+	T_EQ(dvk_receive_T(DVK_ANY, NULL, 0), EDVSFAULT);
+	T_EQ(dvk_receive_T(DVK_ANY, (void *)ro, 0), EDVSFAULT);
+	T_EQ(dvk_getprocinfo(T_DC, CLI, &p), 0);
+	T_EQ(p.p_rts_flags, 0);
+	s = t_fork(child_server, &n);
+	srv = dvk_lclbind(T_DC, s, SRV);
+	T_EQ(dvk_send_T(srv, NULL, 0), EDVSFAULT);
+	T_EQ(dvk_send_T(srv, (void *)1, 0), EDVSFAULT);
+	/* sendrec with a read-only buffer fails before the request leaves. */
+	T_EQ(dvk_sendrec_T(srv, (void *)ro, 1000), EDVSFAULT);
+	struct dvk_message m = msg(1, 4);
+	T_EQ(dvk_sendrec_T(srv, &m, 5000), 0);		/* the server saw only this */
+	T_EQ(m.m_u.m4.l1, 8);
+	T_EQ(t_join(s), 0);
+	munmap(ro, page);
+	t_down();
+}
+
+static int child_blocked_forever(void *arg)
+{
+	struct dvk_message m;
+
+	(void)arg;
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	C_EQ(dvk_receive_T(DVK_ANY, &m, DVK_TIMEOUT_FOREVER), EDVSDCNOTRUN);
+	C_EQ(dvk_receive_T(DVK_ANY, &m, 0), EDVSNOTBIND);
+	return 0;
+}
+
+static void dc_end_with_bound_processes(void)
+{
+	pid_t kids[3];
+	long t0;
+
+	t_up();
+	for (int i = 0; i < 3; i++) {
+		kids[i] = t_fork(child_blocked_forever, NULL);
+		T_TRUE(dvk_lclbind(T_DC, kids[i], SRV + i) > 0);
+		T_TRUE(t_wait_flags(T_DC, SRV + i, DVK_RECEIVING));
+	}
+	t0 = t_now_ms();
+	T_EQ(dvk_dc_end(T_DC), 0);
+	T_TRUE(t_now_ms() - t0 < 1000);
+	for (int i = 0; i < 3; i++)
+		T_EQ(t_join(kids[i]), 0);
+	T_EQ(t_file_has("/proc/dvs/DC0/info", "dcid"), false);
+	t_down();
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	T_RUN(send_receive_both_orders);
+	T_RUN(sendrec_reply);
+	T_RUN(receive_from_one_source);
+	T_RUN(bad_endpoints);
+	T_RUN(timeouts_leave_nothing);
+	T_RUN(signals_and_retry);
+	T_RUN(killed_peers);
+	T_RUN(notify_coalesces);
+	T_RUN(notify_respects_source);
+	T_RUN(wakeup);
+	T_RUN(bad_pointers);
+	T_RUN(dc_end_with_bound_processes);
+	dvk_dvs_end();
+	return t_summary();
+}
