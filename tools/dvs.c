@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * dvs: the DVS command-line tool. One subcommand per management call plus
- * inspection; every subcommand answers --help.
+ * inspection (info, dc-info, ps); every subcommand answers --help.
  *
- * Exit status: 0 success, 1 the DVK refused (the EDVS code is printed),
- * 2 bad usage.
+ * Options are "--name VALUE" or "--name=VALUE", declared per subcommand
+ * in a small table. Exit status: 0 success, 1 the DVK refused (the EDVS
+ * code is printed), 2 bad usage.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,177 +15,449 @@
 #include <string.h>
 #include <dvk/libdvk.h>
 
-struct dvs_cmd {
+#define DVS_MAX_OPTS 12
+
+struct dvs_opt {
 	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *summary;
-	const char *usage;
+	bool is_str;		/* else a number (decimal or 0x hex) */
+	bool required;
+	const char *help;
 };
 
-static const struct dvs_cmd *dvs_find(const char *name);
+struct dvs_vals {
+	bool set[DVS_MAX_OPTS];
+	long num[DVS_MAX_OPTS];
+	const char *str[DVS_MAX_OPTS];
+};
 
-static int dvs_fail(const char *what, int code)
+struct dvs_cmd {
+	const char *name;
+	int (*run)(const struct dvs_vals *v);
+	const struct dvs_opt *opts;
+	const char *summary;
+};
+
+static const struct dvs_cmd *dvs_cmd;	/* the one running, for messages */
+
+static int dvs_fail(int code)
 {
 	const char *name = dvk_errname(code);
 
-	fprintf(stderr, "dvs %s: %s (%s %d)\n", what, dvk_strerror(code),
+	fprintf(stderr, "dvs %s: %s (%s %d)\n", dvs_cmd->name, dvk_strerror(code),
 		name ? name : "error", code);
 	return 1;
 }
 
-static int dvs_usage_error(const char *cmd, const char *fmt, const char *arg)
+static int dvs_usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "dvs %s: ", cmd);
+	fprintf(stderr, "dvs %s: ", dvs_cmd->name);
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'dvs %s --help'.\n", cmd);
+	fprintf(stderr, "\nTry 'dvs %s --help'.\n", dvs_cmd->name);
 	return 2;
 }
 
-/* Parse a decimal or 0x-hex int; 0 on success. */
-static int dvs_parse_int(const char *s, int *out)
+static int dvs_parse_long(const char *s, long *out)
 {
 	char *end;
-	long v;
 
 	errno = 0;
-	v = strtol(s, &end, 0);
-	if (errno || end == s || *end || v < INT_MIN || v > INT_MAX)
-		return -1;
-	*out = (int)v;
-	return 0;
+	*out = strtol(s, &end, 0);
+	return errno || end == s || *end || *out < INT_MIN || *out > UINT_MAX ? -1 : 0;
 }
 
-static bool dvs_wants_help(int argc, char **argv)
+/* Parse argv against the command's options; 0 or an exit status. */
+static int dvs_parse(const struct dvs_cmd *c, int argc, char **argv, struct dvs_vals *v)
 {
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-			return true;
-	return false;
-}
+	memset(v, 0, sizeof(*v));
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *val, *eq;
+		const struct dvs_opt *o = NULL;
+		size_t len;
+		int k;
 
-static int dvs_help(const struct dvs_cmd *c)
-{
-	printf("Usage: dvs %s\n\n%s\n", c->usage, c->summary);
-	return 0;
-}
+		if (strncmp(arg, "--", 2))
+			return dvs_usage_error("unexpected argument '%s'", arg);
+		eq = strchr(arg, '=');
+		len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+		for (k = 0; c->opts && c->opts[k].name; k++)
+			if (strlen(c->opts[k].name) == len && !strncmp(c->opts[k].name, arg + 2, len)) {
+				o = &c->opts[k];
+				break;
+			}
+		if (!o)
+			return dvs_usage_error("unknown option '%s'", arg);
+		val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+		if (!val)
+			return dvs_usage_error("option '%s' needs a value", arg);
+		v->set[k] = true;
+		if (o->is_str)
+			v->str[k] = val;
+		else if (dvs_parse_long(val, &v->num[k]))
+			return dvs_usage_error("'%s' is not a number", val);
+	}
+	for (int k = 0; c->opts && c->opts[k].name; k++) {
+		char what[64];
 
-static void dvs_print_info(const struct dvs_usr *d)
-{
-	printf("name=%s\nnodeid=%d\n", d->d_name, d->d_nodeid);
-	printf("nr_dcs=%d\nnr_nodes=%d\n", d->d_nr_dcs, d->d_nr_nodes);
-	printf("max_nr_procs=%d\nmax_nr_tasks=%d\nmax_sys_procs=%d\n",
-	       d->d_nr_procs, d->d_nr_tasks, d->d_nr_sysprocs);
-	printf("max_copy_buf=%d\nmax_copy_len=%d\n", d->d_max_copybuf, d->d_max_copylen);
-	printf("dbglvl=%X\nversion=%u\nflags=%X (%s%s%s)\n", d->d_dbglvl, d->d_version,
-	       d->d_flags, d->d_flags & DVS_IPC ? "IPC " : "",
-	       d->d_flags & DVS_IOCTL ? "IOCTL " : "",
-	       d->d_flags & DVS_INITIALIZED ? "INITIALIZED" : "not initialised");
-	printf("sizeof(proc)=%d\nsyscall=%d\n", d->d_size_proc, DVK_SYSCALL_NR);
-}
-
-static int dvs_init(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "node", required_argument, NULL, 'n' },
-		{ "name", required_argument, NULL, 'C' },
-		{ "dcs", required_argument, NULL, 'V' },
-		{ "nodes", required_argument, NULL, 'N' },
-		{ "procs", required_argument, NULL, 'P' },
-		{ "tasks", required_argument, NULL, 'T' },
-		{ "sysprocs", required_argument, NULL, 'S' },
-		{ "copybuf", required_argument, NULL, 'B' },
-		{ "copylen", required_argument, NULL, 'L' },
-		{ "dbglvl", required_argument, NULL, 'D' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct dvs_usr d = DVK_DVS_DEFAULTS;
-	int nodeid = -1, c, v, ret;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "n:C:V:N:P:T:S:B:L:D:", opts, NULL)) != -1) {
-		if (c == '?')
-			return dvs_usage_error("init", "%s", "bad option");
-		if (c == 'C') {
-			if (strlen(optarg) >= DVK_NAME_LEN)
-				return dvs_usage_error("init", "name '%s' is longer than 15 characters", optarg);
-			strncpy(d.d_name, optarg, DVK_NAME_LEN - 1);
-			continue;
-		}
-		if (dvs_parse_int(optarg, &v))
-			return dvs_usage_error("init", "'%s' is not a number", optarg);
-		switch (c) {
-		case 'n': nodeid = v; break;
-		case 'V': d.d_nr_dcs = v; break;
-		case 'N': d.d_nr_nodes = v; break;
-		case 'P': d.d_nr_procs = v; break;
-		case 'T': d.d_nr_tasks = v; break;
-		case 'S': d.d_nr_sysprocs = v; break;
-		case 'B': d.d_max_copybuf = v; break;
-		case 'L': d.d_max_copylen = v; break;
-		case 'D': d.d_dbglvl = (unsigned int)v; break;
+		if (c->opts[k].required && !v->set[k]) {
+			snprintf(what, sizeof(what), "--%s", c->opts[k].name);
+			return dvs_usage_error("%s is required", what);
 		}
 	}
-	if (optind < argc)
-		return dvs_usage_error("init", "unexpected argument '%s'", argv[optind]);
-	if (nodeid < 0)
-		return dvs_usage_error("init", "%s", "--node N is required");
-	ret = dvk_dvs_init(nodeid, &d);
+	return 0;
+}
+
+/* A 1..15 character name into a DVK_NAME_LEN field; 0 or an exit status. */
+static int dvs_name(char *dst, const char *src)
+{
+	if (strlen(src) >= DVK_NAME_LEN)
+		return dvs_usage_error("name '%s' is longer than 15 characters", src);
+	memset(dst, 0, DVK_NAME_LEN);
+	memcpy(dst, src, strlen(src));
+	return 0;
+}
+
+/* ---- DVS ---------------------------------------------------------------- */
+
+enum { I_NODE, I_NAME, I_DCS, I_NODES, I_PROCS, I_TASKS, I_SYS, I_BUF, I_LEN, I_DBG };
+static const struct dvs_opt init_opts[] = {
+	[I_NODE] = { "node", false, true, "local node id, in [0, nodes)" },
+	[I_NAME] = { "name", true, false, "DVS name, 1-15 of [A-Za-z0-9_.-] (DVS_IPC)" },
+	[I_DCS] = { "dcs", false, false, "number of DCs (32, max 32)" },
+	[I_NODES] = { "nodes", false, false, "number of nodes (32, max 32)" },
+	[I_PROCS] = { "procs", false, false, "process slots per DC (221, max 1024)" },
+	[I_TASKS] = { "tasks", false, false, "task slots per DC (35, max 64)" },
+	[I_SYS] = { "sysprocs", false, false, "system slots, tasks < S < procs+tasks (64, max 128)" },
+	[I_BUF] = { "copybuf", false, false, "copy chunk in bytes (65536, max 65536)" },
+	[I_LEN] = { "copylen", false, false, "largest copy in bytes, >= copybuf (1048576)" },
+	[I_DBG] = { "dbglvl", false, false, "debug mask, reported only" },
+	{ NULL }
+};
+
+static int dvs_init(const struct dvs_vals *v)
+{
+	struct dvs_usr d = DVK_DVS_DEFAULTS;
+	int ret;
+
+	if (v->set[I_NAME] && (ret = dvs_name(d.d_name, v->str[I_NAME])))
+		return ret;
+	if (v->set[I_DCS]) d.d_nr_dcs = (int)v->num[I_DCS];
+	if (v->set[I_NODES]) d.d_nr_nodes = (int)v->num[I_NODES];
+	if (v->set[I_PROCS]) d.d_nr_procs = (int)v->num[I_PROCS];
+	if (v->set[I_TASKS]) d.d_nr_tasks = (int)v->num[I_TASKS];
+	if (v->set[I_SYS]) d.d_nr_sysprocs = (int)v->num[I_SYS];
+	if (v->set[I_BUF]) d.d_max_copybuf = (int)v->num[I_BUF];
+	if (v->set[I_LEN]) d.d_max_copylen = (int)v->num[I_LEN];
+	if (v->set[I_DBG]) d.d_dbglvl = (unsigned int)v->num[I_DBG];
+	ret = dvk_dvs_init((int)v->num[I_NODE], &d);
 	if (ret < 0)
-		return dvs_fail("init", ret);
+		return dvs_fail(ret);
 	printf("DVS %s initialised: node %d\n", d.d_name, ret);
 	return 0;
 }
 
-static int dvs_end(int argc, char **argv)
+static int dvs_end(const struct dvs_vals *v)
 {
-	int ret;
+	int ret = dvk_dvs_end();
 
-	if (argc > 1)
-		return dvs_usage_error("end", "unexpected argument '%s'", argv[1]);
-	ret = dvk_dvs_end();
+	(void)v;
 	if (ret < 0)
-		return dvs_fail("end", ret);
+		return dvs_fail(ret);
 	printf("DVS ended\n");
 	return 0;
 }
 
-static int dvs_info(int argc, char **argv)
+static int dvs_info(const struct dvs_vals *v)
 {
 	struct dvs_usr d;
-	int ret;
+	int ret = dvk_getdvsinfo(&d);
 
-	if (argc > 1)
-		return dvs_usage_error("info", "unexpected argument '%s'", argv[1]);
-	ret = dvk_getdvsinfo(&d);
+	(void)v;
 	if (ret < 0 && ret != EDVSDVSINIT)
-		return dvs_fail("info", ret);
-	dvs_print_info(&d);
+		return dvs_fail(ret);
+	printf("name=%s\nnodeid=%d\n", d.d_name, d.d_nodeid);
+	printf("nr_dcs=%d\nnr_nodes=%d\n", d.d_nr_dcs, d.d_nr_nodes);
+	printf("max_nr_procs=%d\nmax_nr_tasks=%d\nmax_sys_procs=%d\n",
+	       d.d_nr_procs, d.d_nr_tasks, d.d_nr_sysprocs);
+	printf("max_copy_buf=%d\nmax_copy_len=%d\n", d.d_max_copybuf, d.d_max_copylen);
+	printf("dbglvl=%X\nversion=%u\nflags=%X (%s%s%s)\n", d.d_dbglvl, d.d_version,
+	       d.d_flags, d.d_flags & DVS_IPC ? "IPC " : "",
+	       d.d_flags & DVS_IOCTL ? "IOCTL " : "",
+	       d.d_flags & DVS_INITIALIZED ? "INITIALIZED" : "not initialised");
+	printf("sizeof(proc)=%d\nsyscall=%d\n", d.d_size_proc, DVK_SYSCALL_NR);
 	return 0;
 }
 
-static int dvs_help_cmd(int argc, char **argv);
+/* ---- DCs ---------------------------------------------------------------- */
+
+enum { D_DC, D_NAME, D_PROCS, D_TASKS, D_SYS, D_NODES, D_OWNER };
+static const struct dvs_opt dc_init_opts[] = {
+	[D_DC] = { "dc", false, true, "DC id, in [0, nr_dcs)" },
+	[D_NAME] = { "name", true, false, "DC name, also its /proc/dvs directory (DC<id>)" },
+	[D_PROCS] = { "procs", false, false, "process slots (the DVS's max_nr_procs)" },
+	[D_TASKS] = { "tasks", false, false, "task slots (the DVS's max_nr_tasks)" },
+	[D_SYS] = { "sysprocs", false, false, "system slots (the DVS's max_sys_procs)" },
+	[D_NODES] = { "nodes", false, false, "nodes the DC may span (the DVS's nr_nodes)" },
+	[D_OWNER] = { "owner", false, false, "uid that may bind its own processes to user slots (0)" },
+	{ NULL }
+};
+
+static int dvs_dc_init(const struct dvs_vals *v)
+{
+	struct dc_usr u = { .dc_warn2proc = DVK_NONE };
+	struct dvs_usr d;
+	char name[32];
+	int ret;
+
+	ret = dvk_getdvsinfo(&d);
+	if (ret < 0)
+		return dvs_fail(ret);
+	u.dc_dcid = (int)v->num[D_DC];
+	snprintf(name, sizeof(name), "DC%d", u.dc_dcid);
+	if ((ret = dvs_name(u.dc_name, v->set[D_NAME] ? v->str[D_NAME] : name)))
+		return ret;
+	u.dc_nr_procs = v->set[D_PROCS] ? (int)v->num[D_PROCS] : d.d_nr_procs;
+	u.dc_nr_tasks = v->set[D_TASKS] ? (int)v->num[D_TASKS] : d.d_nr_tasks;
+	u.dc_nr_sysprocs = v->set[D_SYS] ? (int)v->num[D_SYS] : d.d_nr_sysprocs;
+	u.dc_nr_nodes = v->set[D_NODES] ? (int)v->num[D_NODES] : d.d_nr_nodes;
+	u.dc_owner = (unsigned int)v->num[D_OWNER];
+	ret = dvk_dc_init(&u);
+	if (ret < 0)
+		return dvs_fail(ret);
+	printf("DC%d %s initialised on node %d\n", u.dc_dcid, u.dc_name, ret);
+	return 0;
+}
+
+static const struct dvs_opt dc_opt[] = { { "dc", false, true, "DC id" }, { NULL } };
+static const struct dvs_opt dc_opt_opt[] = {
+	{ "dc", false, false, "DC id (default: every running DC)" }, { NULL }
+};
+
+static int dvs_dc_end(const struct dvs_vals *v)
+{
+	int ret = dvk_dc_end((int)v->num[0]);
+
+	if (ret < 0)
+		return dvs_fail(ret);
+	printf("DC%ld ended\n", v->num[0]);
+	return 0;
+}
+
+static void dvs_print_dc(const struct dc_usr *u)
+{
+	printf("dcid=%d name=%s procs=%d tasks=%d sysprocs=%d nodes=%d nodemap=%#x owner=%u pid=%d\n",
+	       u->dc_dcid, u->dc_name, u->dc_nr_procs, u->dc_nr_tasks, u->dc_nr_sysprocs,
+	       u->dc_nr_nodes, u->dc_nodes, u->dc_owner, u->dc_pid);
+}
+
+static int dvs_dc_info(const struct dvs_vals *v)
+{
+	struct dc_usr u;
+	int ret, found = 0;
+
+	if (v->set[0]) {
+		ret = dvk_getdcinfo((int)v->num[0], &u);
+		if (ret < 0)
+			return dvs_fail(ret);
+		dvs_print_dc(&u);
+		return 0;
+	}
+	for (int i = 0; i < DVK_MAX_DCS; i++) {
+		ret = dvk_getdcinfo(i, &u);
+		if (ret == EDVSDVSINIT || ret == EDVSNODEV)
+			return dvs_fail(ret);
+		if (ret == 0) {
+			dvs_print_dc(&u);
+			found++;
+		}
+	}
+	if (!found)
+		printf("no DC running\n");
+	return 0;
+}
+
+/* ---- Bindings ----------------------------------------------------------- */
+
+enum { B_DC, B_SLOT, B_PID };
+static const struct dvs_opt bind_opts[] = {
+	[B_DC] = { "dc", false, true, "DC id" },
+	[B_SLOT] = { "slot", false, true, "slot number (tasks negative, processes from 0)" },
+	[B_PID] = { "pid", false, true, "process to bind, in the DC's pid namespace" },
+	{ NULL }
+};
+
+static int dvs_bind(const struct dvs_vals *v)
+{
+	int ep = dvk_lclbind((int)v->num[B_DC], (int)v->num[B_PID], (int)v->num[B_SLOT]);
+
+	if (ep < 0)
+		return dvs_fail(ep);
+	printf("pid %ld bound to slot %ld of DC%ld: endpoint %d\n", v->num[B_PID],
+	       v->num[B_SLOT], v->num[B_DC], ep);
+	return 0;
+}
+
+enum { R_DC, R_EP, R_NODE, R_NAME };
+static const struct dvs_opt rmtbind_opts[] = {
+	[R_DC] = { "dc", false, true, "DC id" },
+	[R_EP] = { "endpoint", false, true, "the remote process's endpoint" },
+	[R_NODE] = { "node", false, true, "its node" },
+	[R_NAME] = { "name", true, true, "its name, 1-15 characters" },
+	{ NULL }
+};
+
+static int dvs_rmtbind(const struct dvs_vals *v)
+{
+	char name[DVK_NAME_LEN];
+	int ret = dvs_name(name, v->str[R_NAME]);
+
+	if (ret)
+		return ret;
+	ret = dvk_rmtbind((int)v->num[R_DC], name, (int)v->num[R_EP], (int)v->num[R_NODE]);
+	if (ret < 0)
+		return dvs_fail(ret);
+	printf("endpoint %d of node %ld registered in DC%ld\n", ret, v->num[R_NODE], v->num[R_DC]);
+	return 0;
+}
+
+static const struct dvs_opt ep_opts[] = {
+	{ "dc", false, true, "DC id" }, { "endpoint", false, true, "endpoint" }, { NULL }
+};
+
+static int dvs_unbind(const struct dvs_vals *v)
+{
+	int ret = dvk_unbind((int)v->num[0], (int)v->num[1]);
+
+	if (ret < 0)
+		return dvs_fail(ret);
+	printf("endpoint %ld unbound\n", v->num[1]);
+	return 0;
+}
+
+enum { P_DC, P_EP, P_LEVEL, P_CALLS, P_IPCTO0, P_IPCTO1 };
+static const struct dvs_opt priv_opts[] = {
+	[P_DC] = { "dc", false, true, "DC id" },
+	[P_EP] = { "endpoint", false, true, "endpoint" },
+	[P_LEVEL] = { "level", false, false, "set: 0 user, 1 server, 2 task, 3 system, 4 kernel, 5 proxy" },
+	[P_CALLS] = { "calls", false, false, "set: allowed calls, one bit per call number" },
+	[P_IPCTO0] = { "ipc-to", false, false, "set: system indexes 0-63 it may IPC to" },
+	[P_IPCTO1] = { "ipc-to-hi", false, false, "set: system indexes 64-127" },
+	{ NULL }
+};
+
+static int dvs_priv(const struct dvs_vals *v)
+{
+	struct priv_usr p;
+	int dc = (int)v->num[P_DC], ep = (int)v->num[P_EP];
+	int ret = dvk_getpriv(dc, ep, &p);
+
+	if (ret < 0)
+		return dvs_fail(ret);
+	if (v->set[P_LEVEL] || v->set[P_CALLS] || v->set[P_IPCTO0] || v->set[P_IPCTO1]) {
+		if (v->set[P_LEVEL]) p.priv_level = (int)v->num[P_LEVEL];
+		if (v->set[P_CALLS]) p.priv_dvk_allowed = (unsigned long)v->num[P_CALLS];
+		if (v->set[P_IPCTO0]) p.priv_ipc_to[0] = (unsigned long)v->num[P_IPCTO0];
+		if (v->set[P_IPCTO1]) p.priv_ipc_to[1] = (unsigned long)v->num[P_IPCTO1];
+		ret = dvk_setpriv(dc, ep, &p);
+		if (ret < 0)
+			return dvs_fail(ret);
+	}
+	printf("id=%d level=%d warn=%d calls=%#llx ipc_to=%#llx:%#llx\n", p.priv_id,
+	       p.priv_level, p.priv_warn, (unsigned long long)p.priv_dvk_allowed,
+	       (unsigned long long)p.priv_ipc_to[1], (unsigned long long)p.priv_ipc_to[0]);
+	return 0;
+}
+
+/* ---- ps ----------------------------------------------------------------- */
+
+static void dvs_ep_str(char *buf, size_t n, int ep)
+{
+	if (ep == DVK_ANY)
+		snprintf(buf, n, "ANY");
+	else if (ep == DVK_NONE)
+		snprintf(buf, n, "-");
+	else
+		snprintf(buf, n, "%d(%d)", ep, DVK_EP_NR(ep));
+}
+
+static const char *dvs_state(unsigned int f)
+{
+	if (f & DVK_REMOTE)
+		return "remote";
+	if ((f & (DVK_SENDING | DVK_RECEIVING)) == (DVK_SENDING | DVK_RECEIVING))
+		return "sendrec";
+	if (f & DVK_SENDING)
+		return "sending";
+	if (f & DVK_RECEIVING)
+		return "receiving";
+	if (f & DVK_ONCOPY)
+		return "copying";
+	return "running";
+}
+
+static int dvs_ps(const struct dvs_vals *v)
+{
+	struct dc_usr u;
+	struct proc_usr p;
+	char from[24], to[24];
+	int ret, first = 0, last = DVK_MAX_DCS - 1;
+
+	if (v->set[0])
+		first = last = (int)v->num[0];
+	printf("%-3s %5s %-12s %6s %4s %-9s %-14s %-14s %s\n", "DC", "SLOT", "ENDPOINT", "PID",
+	       "NODE", "STATE", "RECEIVE-FROM", "SEND-TO", "NAME");
+	for (int dc = first; dc <= last; dc++) {
+		ret = dvk_getdcinfo(dc, &u);
+		if (ret == EDVSDCNOTRUN && !v->set[0])
+			continue;
+		if (ret < 0)
+			return dvs_fail(ret);
+		for (int nr = -u.dc_nr_tasks; nr < u.dc_nr_procs; nr++) {
+			if (dvk_getprocinfo(dc, nr, &p) < 0 || (p.p_rts_flags & DVK_SLOT_FREE))
+				continue;
+			dvs_ep_str(from, sizeof(from), p.p_getfrom);
+			dvs_ep_str(to, sizeof(to), p.p_sendto);
+			printf("%-3d %5d %-12d %6d %4d %-9s %-14s %-14s %s\n", dc, nr, p.p_endpoint,
+			       p.p_lpid, p.p_nodeid, dvs_state(p.p_rts_flags), from, to, p.p_name);
+		}
+	}
+	return 0;
+}
+
+/* ---- Dispatch ----------------------------------------------------------- */
+
+static int dvs_help_cmd(const struct dvs_vals *v);
+
+static const struct dvs_opt help_opts[] = {
+	{ "command", true, false, "a subcommand" }, { NULL }
+};
 
 static const struct dvs_cmd dvs_cmds[] = {
-	{ "init", dvs_init,
+	{ "init", dvs_init, init_opts,
 	  "Initialise the DVS on this node (needs CAP_SYS_ADMIN). Limits default to\n"
-	  "those of the original DVS: 32 DCs, 32 nodes, 221 procs, 35 tasks, 64 system\n"
-	  "procs, copy buffer 65536, copy length 1 MiB.\n\n"
-	  "  -n, --node N       local node id, in [0, nodes)      (required)\n"
-	  "  -C, --name NAME    DVS name, 1-15 of [A-Za-z0-9_.-]  (DVS_IPC)\n"
-	  "  -V, --dcs N        number of DCs                     (32, max 32)\n"
-	  "  -N, --nodes N      number of nodes                   (32, max 32)\n"
-	  "  -P, --procs N      process slots per DC              (221, max 1024)\n"
-	  "  -T, --tasks N      task slots per DC                 (35, max 64)\n"
-	  "  -S, --sysprocs N   system slots, tasks < S < procs+tasks (64, max 128)\n"
-	  "  -B, --copybuf N    copy chunk in bytes               (65536, max 65536)\n"
-	  "  -L, --copylen N    largest copy in bytes, >= copybuf (1048576, max 1 MiB)\n"
-	  "  -D, --dbglvl N     debug mask, reported only",
-	  "init --node N [--name NAME] [limits...]" },
-	{ "end", dvs_end, "Tear the DVS down on this node (needs CAP_SYS_ADMIN).", "end" },
-	{ "info", dvs_info,
+	  "those of the original DVS." },
+	{ "end", dvs_end, NULL, "Tear the DVS down on this node (ends every DC; CAP_SYS_ADMIN)." },
+	{ "info", dvs_info, NULL,
 	  "Show the DVS descriptor: name, node id, limits, version and flags\n"
-	  "(IPC 0x1, IOCTL 0x2, INITIALIZED 0x100). Works before init too.", "info" },
-	{ "help", dvs_help_cmd, "Show the subcommands, or the help of one.", "help [COMMAND]" },
+	  "(IPC 0x1, IOCTL 0x2, INITIALIZED 0x100). Works before init too." },
+	{ "dc-init", dvs_dc_init, dc_init_opts,
+	  "Create a DC on this node (CAP_SYS_ADMIN). Limits default to the DVS's." },
+	{ "dc-end", dvs_dc_end, dc_opt,
+	  "End a DC: every process in it is unbound and its blocked calls return\n"
+	  "EDVSDCNOTRUN (CAP_SYS_ADMIN)." },
+	{ "dc-info", dvs_dc_info, dc_opt_opt, "Show one DC, or every running DC." },
+	{ "bind", dvs_bind, bind_opts,
+	  "Bind a running process to a slot (CAP_SYS_ADMIN, or the DC's owner for\n"
+	  "its own processes on user slots); prints the endpoint." },
+	{ "rmtbind", dvs_rmtbind, rmtbind_opts,
+	  "Register a process of another node in a DC (CAP_SYS_ADMIN)." },
+	{ "unbind", dvs_unbind, ep_opts, "Unbind an endpoint." },
+	{ "priv", dvs_priv, priv_opts,
+	  "Show a binding's privileges; with --level/--calls/--ipc-to, set them\n"
+	  "(CAP_SYS_ADMIN)." },
+	{ "ps", dvs_ps, dc_opt_opt,
+	  "List the bound processes of one DC (or all): slot, endpoint, pid, node,\n"
+	  "state and whom each waits for." },
+	{ "help", dvs_help_cmd, help_opts, "Show the subcommands, or the help of one." },
 };
 
 #define DVS_NR_CMDS (sizeof(dvs_cmds) / sizeof(dvs_cmds[0]))
@@ -198,9 +470,24 @@ static const struct dvs_cmd *dvs_find(const char *name)
 	return NULL;
 }
 
+static int dvs_help(const struct dvs_cmd *c)
+{
+	printf("Usage: dvs %s", c->name);
+	for (int k = 0; c->opts && c->opts[k].name; k++)
+		printf(c->opts[k].required ? " --%s %s" : " [--%s %s]", c->opts[k].name,
+		       c->opts[k].is_str ? "NAME" : "N");
+	printf("\n\n%s\n", c->summary);
+	if (c->opts && c->opts[0].name)
+		printf("\n");
+	for (int k = 0; c->opts && c->opts[k].name; k++)
+		printf("  --%-10s %s %s\n", c->opts[k].name, c->opts[k].is_str ? "NAME" : "N   ",
+		       c->opts[k].help);
+	return 0;
+}
+
 static void dvs_overview(FILE *f)
 {
-	fprintf(f, "Usage: dvs COMMAND [ARGS]   (dvs COMMAND --help for details)\n\n"
+	fprintf(f, "Usage: dvs COMMAND [OPTIONS]   (dvs COMMAND --help for details)\n\n"
 		   "Manage and inspect the DVS node of this kernel.\n\nCommands:\n");
 	for (size_t i = 0; i < DVS_NR_CMDS; i++) {
 		const char *nl = strchr(dvs_cmds[i].summary, '\n');
@@ -210,23 +497,24 @@ static void dvs_overview(FILE *f)
 	}
 }
 
-static int dvs_help_cmd(int argc, char **argv)
+static int dvs_help_cmd(const struct dvs_vals *v)
 {
 	const struct dvs_cmd *c;
 
-	if (argc < 2) {
+	if (!v->set[0]) {
 		dvs_overview(stdout);
 		return 0;
 	}
-	c = dvs_find(argv[1]);
+	c = dvs_find(v->str[0]);
 	if (!c)
-		return dvs_usage_error("help", "unknown command '%s'", argv[1]);
+		return dvs_usage_error("unknown command '%s'", v->str[0]);
 	return dvs_help(c);
 }
 
 int main(int argc, char **argv)
 {
-	const struct dvs_cmd *c;
+	struct dvs_vals v;
+	int ret;
 
 	if (argc < 2) {
 		dvs_overview(stderr);
@@ -236,13 +524,23 @@ int main(int argc, char **argv)
 		dvs_overview(stdout);
 		return 0;
 	}
-	c = dvs_find(argv[1]);
-	if (!c) {
+	dvs_cmd = dvs_find(argv[1]);
+	if (!dvs_cmd) {
 		fprintf(stderr, "dvs: unknown command '%s'\n", argv[1]);
 		dvs_overview(stderr);
 		return 2;
 	}
-	if (dvs_wants_help(argc - 1, argv + 1))
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return dvs_help(dvs_cmd);
+	/* "dvs help init" reads as "dvs help --command init". */
+	if (dvs_cmd->run == dvs_help_cmd && argc == 3) {
+		const struct dvs_cmd *c = dvs_find(argv[2]);
+
+		if (!c)
+			return dvs_usage_error("unknown command '%s'", argv[2]);
 		return dvs_help(c);
-	return c->run(argc - 1, argv + 1);
+	}
+	ret = dvs_parse(dvs_cmd, argc - 1, argv + 1, &v);
+	return ret ? ret : dvs_cmd->run(&v);
 }

@@ -8,7 +8,7 @@ prog=test-dvs-cli
 check help 0 "Commands:" "$dvs" --help
 check no_args 2 "Usage: dvs COMMAND" "$dvs"
 check unknown 2 "unknown command 'frob'" "$dvs" frob
-check init_help 0 "--copylen N" "$dvs" init --help
+check init_help 0 "--copylen" "$dvs" init --help
 check help_init 0 "Usage: dvs init" "$dvs" help init
 check bad_number 2 "'x1' is not a number" "$dvs" init --node x1
 check long_name 2 "longer than 15 characters" "$dvs" init --node 1 --name ABCDEFGHIJKLMNOP
