@@ -3,6 +3,7 @@
 #   make          ./linux (UML guest with the DVK), libdvk, tools, guest rootfs
 #   make demo     the above, then boot a guest node that initialises the DVS
 #   make test     every test: host unit tests, KUnit and in-guest tests
+#   make bench    the DVK against pipes, sockets, SysV queues, process_vm_readv
 #   make deps     install the Debian packages the build needs (sudo if not root)
 #
 # Build outputs go to build/ (B=...), never into the source tree.
@@ -27,13 +28,13 @@ DVK_VERSION := $(shell sed -n 's/^\#define DVK_VERSION[[:space:]]*\([0-9]*\).*/\
 GUEST_TESTS := $(patsubst tests/guest/%.c,$(B)/guest-tests/%,$(filter-out tests/guest/test_util.c,$(wildcard tests/guest/*.c)))
 HOST_TESTS  := $(patsubst tests/host/%.c,$(B)/host-tests/%,$(wildcard tests/host/*.c))
 
-.PHONY: all deps demo test kernel kernel-test lib tools rootfs clean install help
+.PHONY: all deps demo test bench kernel kernel-test lib tools rootfs clean install help
 .DELETE_ON_ERROR:
 
 all: linux lib tools rootfs
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@tools/install-deps.sh
@@ -73,7 +74,7 @@ install: lib
 	install -m644 include/dvk/dvk_abi.h include/dvk/dvk_errno.h include/dvk/libdvk.h $(DESTDIR)$(PREFIX)/include/dvk/
 
 # ---- tools and tests ---------------------------------------------------------
-tools: $(B)/tools/dvs
+tools: $(B)/tools/dvs $(B)/tools/dvs-ping $(B)/tools/dvs-bench
 
 $(B)/tools/%: tools/%.c $(B)/lib/libdvk.a $(ABI_HDRS)
 	@mkdir -p $(@D)
@@ -90,7 +91,7 @@ $(B)/host-tests/%: tests/host/%.c $(LIB_SRCS) $(ABI_HDRS)
 # ---- guest root filesystem -------------------------------------------------
 rootfs: $(B)/rootfs.img
 
-$(B)/rootfs.img: rootfs/build-rootfs.sh rootfs/init $(B)/tools/dvs $(B)/lib/libdvk.so $(GUEST_TESTS) $(wildcard tests/guest/*.sh) tests/guest/run-guest-tests
+$(B)/rootfs.img: rootfs/build-rootfs.sh rootfs/init $(B)/tools/dvs $(B)/tools/dvs-ping $(B)/tools/dvs-bench $(B)/lib/libdvk.so $(GUEST_TESTS) $(wildcard tests/guest/*.sh) tests/guest/run-guest-tests
 	@rootfs/build-rootfs.sh $@ $(B)/rootfs $(B)
 
 # ---- the two README commands -------------------------------------------------
@@ -101,6 +102,11 @@ demo: deps
 test: deps
 	@$(MAKE) --no-print-directory all kernel-test $(HOST_TESTS)
 	@B=$(B) tests/run.sh
+
+# Figures go to stdout and to $(B)/bench.txt; never asserted (see tools/bench.sh).
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@B=$(B) tools/bench.sh
 
 clean:
 	rm -rf $(B) linux linux.tmp

@@ -19,7 +19,9 @@
 #include <dvk/dvk_kernel.h>
 #include "dvk_internal.h"
 
-#define DVK_PIN_BATCH	16
+/* Pages pinned per round: 16 on the stack, up to 512 (4 KiB of pointers) for big copies. */
+#define DVK_PIN_SMALL	16
+#define DVK_PIN_BIG	512
 
 static long dvk_pin(struct mm_struct *mm, unsigned long addr, int n, bool write,
 		    struct page **pages)
@@ -53,16 +55,28 @@ static long dvk_pin(struct mm_struct *mm, unsigned long addr, int n, bool write,
 int dvk_mm_rw(struct mm_struct *mm, unsigned long raddr, void __user *ubuf, void *kbuf,
 	      size_t len, bool to_mm)
 {
-	struct page *pages[DVK_PIN_BATCH];
+	struct page *small[DVK_PIN_SMALL], **pages = small;
+	unsigned long total = DIV_ROUND_UP(offset_in_page(raddr) + len, PAGE_SIZE);
+	int batch = DVK_PIN_SMALL, ret = 0;
 
-	while (len) {
+	if (total > DVK_PIN_SMALL) {
+		batch = min_t(unsigned long, total, DVK_PIN_BIG);
+		pages = kmalloc_array(batch, sizeof(*pages), GFP_KERNEL);
+		if (!pages) {
+			pages = small;
+			batch = DVK_PIN_SMALL;
+		}
+	}
+	while (len && !ret) {
 		unsigned long off = offset_in_page(raddr);
-		int n = min_t(unsigned long, DIV_ROUND_UP(off + len, PAGE_SIZE), DVK_PIN_BATCH);
+		int n = min_t(unsigned long, DIV_ROUND_UP(off + len, PAGE_SIZE), batch);
 		long got = dvk_pin(mm, raddr - off, n, to_mm, pages);
 		int i, fail = 0;
 
-		if (got <= 0)
-			return EDVSFAULT;
+		if (got <= 0) {
+			ret = EDVSFAULT;
+			break;
+		}
 		for (i = 0; i < got && len && !fail; i++) {
 			size_t c = min_t(size_t, PAGE_SIZE - off, len);
 			char *k = kmap_local_page(pages[i]);
@@ -84,9 +98,11 @@ int dvk_mm_rw(struct mm_struct *mm, unsigned long raddr, void __user *ubuf, void
 		}
 		unpin_user_pages_dirty_lock(pages, got, to_mm);
 		if (fail)
-			return EDVSFAULT;
+			ret = EDVSFAULT;
 	}
-	return 0;
+	if (pages != small)
+		kfree(pages);
+	return ret;
 }
 
 /*

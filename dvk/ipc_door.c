@@ -8,7 +8,6 @@
  */
 #include <linux/init.h>
 #include <linux/nospec.h>
-#include <linux/pagemap.h>
 #include <linux/syscalls.h>
 #include <linux/uaccess.h>
 #include <dvk/dvk_kernel.h>
@@ -21,14 +20,29 @@ typedef long (*dvk_ipc_fn)(int first, unsigned long second, unsigned long third,
 	static long dvk_ipc_##name(int first, unsigned long second,	\
 				   unsigned long third, void __user *ptr, long fifth)
 
-/* Copy a message in; the result-bearing calls also prove ptr writable. */
+/*
+ * Prove a message buffer writable before the call changes any state, so a
+ * message is never taken from its sender only to be lost on the way out.
+ * Unlike fault_in_writeable(), which stores a zero, this writes back the
+ * byte it read at the start of each page the buffer touches.
+ */
+static int dvk_msg_writable(void __user *ptr)
+{
+	char __user *first = ptr, __user *last = first + sizeof(struct dvk_message) - 1;
+	char c;
+
+	/* 64 bytes touch at most two pages: those of the first and last byte. */
+	if (get_user(c, first) || put_user(c, first) || get_user(c, last) || put_user(c, last))
+		return EDVSFAULT;
+	return 0;
+}
+
+/* Copy a message in; calls that also write a result prove ptr writable. */
 static int dvk_msg_in(struct dvk_message *m, void __user *ptr, bool out_too)
 {
 	if (copy_from_user(m, ptr, sizeof(*m)))
 		return EDVSFAULT;
-	if (out_too && fault_in_writeable(ptr, sizeof(*m)))
-		return EDVSFAULT;
-	return 0;
+	return out_too ? dvk_msg_writable(ptr) : 0;
 }
 
 static long dvk_msg_out(long ret, void __user *ptr, const struct dvk_message *m)
@@ -180,7 +194,7 @@ DVK_IPC(receive)
 {
 	struct dvk_message m;
 
-	if (fault_in_writeable(ptr, sizeof(m)))
+	if (dvk_msg_writable(ptr))
 		return EDVSFAULT;
 	return dvk_msg_out(dvk_receive(first, &m, fifth), ptr, &m);
 }
@@ -190,7 +204,7 @@ DVK_IPC(rcvrqst)
 {
 	struct dvk_message m;
 
-	if (fault_in_writeable(ptr, sizeof(m)))
+	if (dvk_msg_writable(ptr))
 		return EDVSFAULT;
 	return dvk_msg_out(dvk_rcvrqst(&m, fifth), ptr, &m);
 }

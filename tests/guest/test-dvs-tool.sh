@@ -24,6 +24,8 @@ check dc_info_all 0 "dcid=0 name=DC0" dvs dc-info
 check dc_init_busy 1 "resource busy (EDVSRSCBUSY -342)" dvs dc-init --dc 0
 sleep 600 &
 victim=$!
+# bind records the name at bind time: wait until the child has exec'd sleep.
+for _ in 1 2 3 4 5 6 7 8 9 10; do [ "$(cat /proc/$victim/comm)" = sleep ] && break; usleep 50000; done
 check bind 0 "pid $victim bound to slot 7 of DC0: endpoint 32775" dvs bind --dc 0 --slot 7 --pid $victim
 check bind_used 1 "slot already in use (EDVSSLOTUSED -337)" dvs bind --dc 0 --slot 7 --pid $$
 check ps 0 "$(printf '%-3d %5d %-12d %6d %4d %-9s %-14s %-14s %s' 0 7 32775 $victim 0 running - - sleep)" dvs ps --dc 0

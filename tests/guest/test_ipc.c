@@ -565,7 +565,15 @@ static void bad_pointers(void)
 	T_EQ(dvk_send_T(srv, (void *)1, 0), EDVSFAULT);
 	/* sendrec with a read-only buffer fails before the request leaves. */
 	T_EQ(dvk_sendrec_T(srv, (void *)ro, 1000), EDVSFAULT);
-	struct dvk_message m = msg(1, 4);
+	/* A failed call leaves the caller's buffer exactly as it was. */
+	struct dvk_message m = msg(1, 4), before;
+	m.m_source = 0x12345678;
+	before = m;
+	T_EQ(dvk_sendrec_T(DVK_ENDPOINT(1, 60), &m, 0), EDVSDSTDIED);
+	T_EQ(memcmp(&m, &before, sizeof(m)), 0);
+	T_EQ(dvk_receive_T(DVK_ANY, &m, 0), EDVSAGAIN);
+	T_EQ(memcmp(&m, &before, sizeof(m)), 0);
+	m = msg(1, 4);
 	T_EQ(dvk_sendrec_T(srv, &m, 5000), 0);		/* the server saw only this */
 	T_EQ(m.m_u.m4.l1, 8);
 	T_EQ(t_join(s), 0);
