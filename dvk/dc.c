@@ -110,6 +110,46 @@ static void dvk_slot_init(struct dvk_dc *dc, struct dvk_proc *p, int nr)
 }
 
 /**
+ * dvk_dc_alloc() - a DC with free slots, neither published nor in /proc.
+ * @u: a checked descriptor (dvk_dc_check()).
+ * @nodeid: the local node, the DC's first member.
+ *
+ * Return: the DC with one reference, or NULL when out of memory.
+ */
+struct dvk_dc *dvk_dc_alloc(const struct dc_usr *u, int nodeid)
+{
+	int nslots = u->dc_nr_tasks + u->dc_nr_procs, i;
+	struct dvk_dc *dc = kzalloc(sizeof(*dc), GFP_KERNEL);
+
+	if (!dc)
+		return NULL;
+	dc->procs = kvcalloc(nslots, sizeof(*dc->procs), GFP_KERNEL);
+	dc->notify_args = kvcalloc(u->dc_nr_sysprocs * u->dc_nr_sysprocs, sizeof(u64), GFP_KERNEL);
+	if (!dc->procs || !dc->notify_args) {
+		kvfree(dc->notify_args);
+		kvfree(dc->procs);
+		kfree(dc);
+		return NULL;
+	}
+	kref_init(&dc->kref);
+	spin_lock_init(&dc->lock);
+	init_waitqueue_head(&dc->bind_wq);
+	dc->usr = *u;
+	dc->usr.dc_flags = DVK_DC_RUNNING;
+	dc->usr.dc_nodes = BIT(nodeid);
+	dc->usr.dc_pid = task_tgid_vnr(current);
+	dc->owner = make_kuid(current_user_ns(), u->dc_owner);
+	if (!uid_valid(dc->owner))
+		dc->owner = GLOBAL_ROOT_UID;
+	dc->usr.dc_owner = from_kuid_munged(current_user_ns(), dc->owner);
+	dc->pid_ns = get_pid_ns(task_active_pid_ns(current));
+	dc->running = true;
+	for (i = 0; i < nslots; i++)
+		dvk_slot_init(dc, &dc->procs[i], i - u->dc_nr_tasks);
+	return dc;
+}
+
+/**
  * dvk_dc_init() - create a DC on this node.
  * @u: the descriptor (kernel copy): id, limits, name, owner uid.
  *
@@ -123,7 +163,7 @@ static void dvk_slot_init(struct dvk_dc *dc, struct dvk_proc *p, int nr)
 long dvk_dc_init(const struct dc_usr *u)
 {
 	struct dvk_dc *dc, *other;
-	int nslots, i, ret;
+	int i, ret;
 
 	if (!capable(CAP_SYS_ADMIN))
 		return EDVSPERM;
@@ -144,34 +184,14 @@ long dvk_dc_init(const struct dc_usr *u)
 	}
 
 	ret = EDVSALLOCMEM;
-	dc = kzalloc(sizeof(*dc), GFP_KERNEL);
+	dc = dvk_dc_alloc(u, dvk_dvs.usr.d_nodeid);
 	if (!dc)
 		goto out_unlock;
-	nslots = u->dc_nr_tasks + u->dc_nr_procs;
-	dc->procs = kvcalloc(nslots, sizeof(*dc->procs), GFP_KERNEL);
-	dc->notify_args = kvcalloc(u->dc_nr_sysprocs * u->dc_nr_sysprocs, sizeof(u64), GFP_KERNEL);
-	if (!dc->procs || !dc->notify_args)
-		goto out_free;
-
-	kref_init(&dc->kref);
-	spin_lock_init(&dc->lock);
-	init_waitqueue_head(&dc->bind_wq);
-	dc->usr = *u;
-	dc->usr.dc_flags = DVK_DC_RUNNING;
-	dc->usr.dc_nodes = BIT(dvk_dvs.usr.d_nodeid);
-	dc->usr.dc_pid = task_tgid_vnr(current);
-	dc->owner = make_kuid(current_user_ns(), u->dc_owner);
-	if (!uid_valid(dc->owner))
-		dc->owner = GLOBAL_ROOT_UID;
-	dc->usr.dc_owner = from_kuid_munged(current_user_ns(), dc->owner);
-	dc->pid_ns = get_pid_ns(task_active_pid_ns(current));
-	dc->running = true;
-	for (i = 0; i < nslots; i++)
-		dvk_slot_init(dc, &dc->procs[i], i - u->dc_nr_tasks);
-
 	ret = dvk_procfs_dc_add(dc);
-	if (ret)
-		goto out_ns;
+	if (ret) {
+		dvk_dc_put(dc);
+		goto out_unlock;
+	}
 	rcu_assign_pointer(dvk_dvs.dcs[u->dc_dcid], dc);
 	ret = dvk_dvs.usr.d_nodeid;
 	up_write(&dvk_dvs.rwsem);
@@ -179,12 +199,6 @@ long dvk_dc_init(const struct dc_usr *u)
 		u->dc_nr_procs, u->dc_nr_tasks);
 	return ret;
 
-out_ns:
-	put_pid_ns(dc->pid_ns);
-out_free:
-	kvfree(dc->notify_args);
-	kvfree(dc->procs);
-	kfree(dc);
 out_unlock:
 	up_write(&dvk_dvs.rwsem);
 	return ret;

@@ -149,6 +149,7 @@ void dvk_door_set(unsigned int door, bool open);
 
 /* dc.c */
 int dvk_dc_check(const struct dc_usr *u, const struct dvs_usr *dvs);
+struct dvk_dc *dvk_dc_alloc(const struct dc_usr *u, int nodeid);
 struct dvk_dc *dvk_dc_get(int dcid);
 void dvk_dc_put(struct dvk_dc *dc);
 void dvk_dcs_end_all(void);
@@ -177,6 +178,8 @@ struct dvk_proc *dvk_ipc_enter(int call, struct dvk_dc **dcp, int *err);
 long dvk_ipc_leave(struct dvk_dc *dc, long ret);
 long dvk_ms_to_jiffies(long ms);
 void dvk_wake_locked(struct dvk_proc *p, int rcode);
+void dvk_notify_locked(struct dvk_proc *dst, int idx, s32 src_ep, int value);
+void dvk_build_notify_locked(struct dvk_proc *p, int idx, struct dvk_message *m);
 int dvk_block_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_wait *w, long timeout_ms);
 int dvk_ep_lookup_locked(struct dvk_dc *dc, s32 ep, struct dvk_proc **pp, int dead_err);
 

@@ -159,7 +159,7 @@ static void dvk_deliver_locked(struct dvk_proc *dst, const struct dvk_message *m
 }
 
 /* Build the notify message from system index @idx to @p, clearing it. */
-static void dvk_build_notify_locked(struct dvk_proc *p, int idx, struct dvk_message *m)
+void dvk_build_notify_locked(struct dvk_proc *p, int idx, struct dvk_message *m)
 {
 	struct dvk_dc *dc = p->dc;
 	struct dvk_proc *src = &dc->procs[idx];
@@ -424,7 +424,7 @@ long dvk_reply(s32 dst_ep, const struct dvk_message *m, long timeout_ms)
 EXPORT_SYMBOL_GPL(dvk_reply);
 
 /* Post a notification from system index @idx to @dst; dc->lock held. */
-static void dvk_notify_locked(struct dvk_proc *dst, int idx, s32 src_ep, int value)
+void dvk_notify_locked(struct dvk_proc *dst, int idx, s32 src_ep, int value)
 {
 	struct dvk_message m;
 

@@ -57,13 +57,15 @@ scan_kernel_log() {	# scan_kernel_log name log
 	fi
 }
 
-# boot_uml KERNEL LOG UMID TIMEOUT ARGS...: boot a guest on a COW of the rootfs.
+# boot_uml KERNEL LOG UMID TIMEOUT ARGS...: boot a guest on its own copy of
+# the rootfs. Not a COW file: UML 6.1's ubd stalls now and then (3 boots in
+# 70 here) reading a COW-backed root; never without one.
 boot_uml() {
 	local kernel=$1 log=$2 umid=$3 tmo=$4
 	shift 4
-	rm -f "$work/$umid.cow"
+	cp --sparse=always "$B/rootfs.img" "$work/$umid.img"
 	timeout --kill-after=5 "$tmo" "$kernel" umid="$umid" uml_dir="$work" \
-		ubd0="$work/$umid.cow,$(realpath "$B/rootfs.img")" root=/dev/ubda mem=256M \
+		ubd0="$work/$umid.img" root=/dev/ubda mem=256M \
 		con=null ssl=null con0=null,fd:1 "$@" < /dev/null 2>&1 | tr -d '\r' > "$log"
 }
 
@@ -93,9 +95,10 @@ fi
 count "$log"
 # KUnit: each case (and each parameter) is one "ok"/"not ok" line of KTAP.
 kunit=$(grep -E '^\s*(\[ *[0-9.]+\] )?\s+(not )?ok [0-9]+ ' "$log" | sed -E 's/^\s*(\[ *[0-9.]+\] )?\s*//')
-if ! grep -Eq '^(\[ *[0-9.]+\] )?ok [0-9]+ dvk_core' "$log"; then
-	result FAIL kunit/dvk_core "suite did not run or failed; see $log"
-fi
+for suite in dvk_core dvk_slots; do
+	grep -Eq "^(\[ *[0-9.]+\] )?ok [0-9]+ $suite\$" "$log" ||
+		result FAIL "kunit/$suite" "suite did not run or failed; see $log"
+done
 while IFS= read -r line; do
 	[ -n "$line" ] || continue
 	case $line in

@@ -13,8 +13,9 @@ work=$(mktemp -d /tmp/dvs-bench.XXXXXX)
 trap 'pkill -9 -f "uml_dir=$work" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 echo "== make bench: UML guest on host CPU $cpu, scale ${BENCH_SCALE:-1}"
+cp --sparse=always "$B/rootfs.img" "$work/root.img"
 taskset -c "$cpu" timeout 900 ./linux umid=dvsbench uml_dir="$work" \
-	ubd0="$work/root.cow,$(realpath "$B/rootfs.img")" root=/dev/ubda mem=512M \
+	ubd0="$work/root.img" root=/dev/ubda mem=512M \
 	con=null ssl=null con0=null,fd:1 dvs.run=bench dvs.scale="${BENCH_SCALE:-1}" \
 	< /dev/null 2>&1 | tr -d '\r' > "$work/log"
 sed -n '/^DVK local benchmark/,/higher is better)/p' "$work/log" | grep -v '^bench: ' | tee "$B/bench.txt"
