@@ -257,11 +257,9 @@ long dvk_bind(int oper, int dcid, int pid, s32 ep, int nodeid, const char *name)
 		return EDVSDVSINIT;
 	if (oper != DVK_SELF_BIND && oper != DVK_LCL_BIND && oper != DVK_RMT_BIND)
 		return EDVSBINDTYPE;
-	if (dcid < 0 || dcid >= DVK_MAX_DCS)
-		return EDVSBADDCID;
-	dc = dvk_dc_get(dcid);
-	if (!dc)
-		return EDVSDCNOTRUN;
+	ret = dvk_dc_find(dcid, false, &dc);
+	if (ret)
+		return ret;
 	local = dvk_dvs.usr.d_nodeid;
 
 	ret = EDVSBADPROC;
@@ -388,11 +386,9 @@ long dvk_unbind(int dcid, s32 ep)
 	}
 	if (cdc)
 		dvk_dc_put(cdc);
-	if (dcid < 0 || dcid >= DVK_MAX_DCS)
-		return EDVSBADDCID;
-	dc = dvk_dc_get(dcid);
-	if (!dc)
-		return EDVSDCNOTRUN;
+	ret = dvk_dc_find(dcid, false, &dc);
+	if (ret)
+		return ret;
 	spin_lock(&dc->lock);
 	ret = dvk_ep_lookup_locked(dc, ep, &p, EDVSNOTBIND);
 	if (ret)
@@ -570,20 +566,10 @@ EXPORT_SYMBOL_GPL(dvk_getep);
 long dvk_getprocinfo(int dcid, int nr, struct proc_usr *out)
 {
 	struct dvk_dc *dc;
-	long ret = 0;
+	long ret = dvk_dc_find(dcid, true, &dc);
 
-	if (!READ_ONCE(dvk_dvs.initialized))
-		return EDVSDVSINIT;
-	if (dcid == -1) {
-		if (!dvk_caller(current, &dc))
-			return EDVSNOTBIND;
-	} else {
-		if (dcid < 0 || dcid >= DVK_MAX_DCS)
-			return EDVSBADDCID;
-		dc = dvk_dc_get(dcid);
-		if (!dc)
-			return EDVSDCNOTRUN;
-	}
+	if (ret)
+		return ret;
 	spin_lock(&dc->lock);
 	if (dvk_nr_ok(dc, nr))
 		*out = dvk_slot(dc, nr)->usr;

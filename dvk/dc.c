@@ -59,6 +59,27 @@ void dvk_dc_put(struct dvk_dc *dc)
 }
 
 /**
+ * dvk_dc_find() - resolve a DC argument to a referenced DC.
+ * @dcid: a DC id, or -1 for the caller's own DC when @self_ok.
+ * @self_ok: whether -1 is accepted.
+ * @dcp: set on success; release with dvk_dc_put().
+ *
+ * Return: 0, EDVSDVSINIT, EDVSNOTBIND (-1 from an unbound caller),
+ * EDVSBADDCID, EDVSDCNOTRUN.
+ */
+int dvk_dc_find(int dcid, bool self_ok, struct dvk_dc **dcp)
+{
+	if (!READ_ONCE(dvk_dvs.initialized))
+		return EDVSDVSINIT;
+	if (dcid == -1 && self_ok)
+		return dvk_caller(current, dcp) ? 0 : EDVSNOTBIND;
+	if (dcid < 0 || dcid >= DVK_MAX_DCS)
+		return EDVSBADDCID;
+	*dcp = dvk_dc_get(dcid);
+	return *dcp ? 0 : EDVSDCNOTRUN;
+}
+
+/**
  * dvk_dc_check() - validate a dc_init descriptor against the DVS limits.
  * @u: kernel copy of the caller's descriptor.
  * @dvs: the DVS limits in force.
@@ -280,21 +301,10 @@ void dvk_dcs_end_all(void)
 long dvk_getdcinfo(int dcid, struct dc_usr *out)
 {
 	struct dvk_dc *dc;
-	struct dvk_proc *p;
+	int ret = dvk_dc_find(dcid, true, &dc);
 
-	if (!READ_ONCE(dvk_dvs.initialized))
-		return EDVSDVSINIT;
-	if (dcid == -1) {
-		p = dvk_caller(current, &dc);
-		if (!p)
-			return EDVSNOTBIND;
-	} else {
-		if (dcid < 0 || dcid >= DVK_MAX_DCS)
-			return EDVSBADDCID;
-		dc = dvk_dc_get(dcid);
-		if (!dc)
-			return EDVSDCNOTRUN;
-	}
+	if (ret)
+		return ret;
 	spin_lock(&dc->lock);
 	*out = dc->usr;
 	spin_unlock(&dc->lock);

@@ -151,6 +151,7 @@ void dvk_door_set(unsigned int door, bool open);
 int dvk_dc_check(const struct dc_usr *u, const struct dvs_usr *dvs);
 struct dvk_dc *dvk_dc_alloc(const struct dc_usr *u, int nodeid);
 struct dvk_dc *dvk_dc_get(int dcid);
+int dvk_dc_find(int dcid, bool self_ok, struct dvk_dc **dcp);
 void dvk_dc_put(struct dvk_dc *dc);
 void dvk_dcs_end_all(void);
 static inline bool dvk_nr_ok(const struct dvk_dc *dc, int nr)

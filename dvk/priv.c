@@ -92,13 +92,9 @@ static long dvk_priv_op(int dcid, s32 ep, struct priv_usr *u, bool set)
 
 	if (set && !capable(CAP_SYS_ADMIN))
 		return EDVSPERM;
-	if (!READ_ONCE(dvk_dvs.initialized))
-		return EDVSDVSINIT;
-	if (dcid < 0 || dcid >= DVK_MAX_DCS)
-		return EDVSBADDCID;
-	dc = dvk_dc_get(dcid);
-	if (!dc)
-		return EDVSDCNOTRUN;
+	ret = dvk_dc_find(dcid, false, &dc);
+	if (ret)
+		return ret;
 	spin_lock(&dc->lock);
 	ret = dvk_ep_lookup_locked(dc, ep, &p, EDVSNOTBIND);
 	if (!ret && set)
