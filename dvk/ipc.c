@@ -62,6 +62,7 @@ int dvk_block_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_wait *w, 
 	spin_unlock(&dc->lock);
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
+		/* Pairs with the release in dvk_wake_locked(): rcode is set first. */
 		if (smp_load_acquire(&w->done) || signal_pending(current) || !t)
 			break;
 		t = schedule_timeout(t);
@@ -228,27 +229,27 @@ static long dvk_do_send(int call, s32 dst_ep, struct dvk_message *m, long timeou
 
 	w.msg = *m;
 	w.msg.m_source = p->usr.p_endpoint;
-	p->usr.p_lclsent++;
-	if (dvk_takes_from(dst, p->usr.p_endpoint)) {
+	if (!dvk_takes_from(dst, p->usr.p_endpoint)) {
+		if (timeout_ms == DVK_TIMEOUT_NOWAIT)
+			return dvk_ipc_leave(dc, EDVSAGAIN);
+		p->usr.p_rts_flags |= DVK_SENDING | (rec ? DVK_RECEIVING : 0);
+		p->usr.p_sendto = dst_ep;
+		if (rec)
+			p->usr.p_getfrom = dst_ep;
+		list_add_tail(&p->send_link, &dst->senders);
+	} else {
 		dvk_deliver_locked(dst, &w.msg);
+		p->usr.p_lclsent++;
 		if (!rec)
 			return dvk_ipc_leave(dc, 0);
 		/* Delivered: now wait for the reply. */
 		p->usr.p_rts_flags |= DVK_RECEIVING;
 		p->usr.p_getfrom = dst_ep;
 		list_add_tail(&p->rcv_link, &dst->rcv_waiters);
-	} else if (timeout_ms == DVK_TIMEOUT_NOWAIT) {
-		p->usr.p_lclsent--;
-		return dvk_ipc_leave(dc, EDVSAGAIN);
-	} else {
-		p->usr.p_rts_flags |= DVK_SENDING | (rec ? DVK_RECEIVING : 0);
-		p->usr.p_sendto = dst_ep;
-		if (rec)
-			p->usr.p_getfrom = dst_ep;
-		list_add_tail(&p->send_link, &dst->senders);
+		/* NOWAIT covers the send; once delivered, the reply is awaited. */
+		if (timeout_ms == DVK_TIMEOUT_NOWAIT)
+			timeout_ms = DVK_TIMEOUT_FOREVER;
 	}
-	if (timeout_ms == DVK_TIMEOUT_NOWAIT)
-		timeout_ms = 1;		/* sendrec NOWAIT: the request went, wait briefly */
 	ret = dvk_block_locked(dc, p, &w, timeout_ms);
 	if (!w.done)
 		dvk_undo_locked(p);
@@ -280,7 +281,9 @@ EXPORT_SYMBOL_GPL(dvk_send);
  * dvk_sendrec() - send a request and wait for the reply, in one call.
  * @ep: the server's endpoint.
  * @m: the request on entry, the reply on success.
- * @timeout_ms: as for dvk_send(), covering request and reply.
+ * @timeout_ms: as for dvk_send(), covering request and reply; with
+ *	DVK_TIMEOUT_NOWAIT it fails with EDVSAGAIN unless the server is
+ *	receiving, and once the request is delivered waits for the reply.
  *
  * Return: as dvk_send(), plus EDVSSRCDIED when the server dies before it
  * replies.
@@ -334,6 +337,7 @@ static long dvk_do_receive(int call, s32 src_ep, struct dvk_message *m, long tim
 		if (src && q != src)
 			continue;
 		*m = q->wait->msg;
+		q->usr.p_lclsent++;
 		list_del_init(&q->send_link);
 		q->usr.p_rts_flags &= ~DVK_SENDING;
 		q->usr.p_sendto = DVK_NONE;

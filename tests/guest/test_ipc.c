@@ -118,7 +118,7 @@ static int child_user_client(void *arg)
 
 static void sendrec_reply(void)
 {
-	int n = 3, srv, cli;
+	int n = 4, srv, cli;
 	struct dvk_message m;
 	pid_t s, u;
 
@@ -126,6 +126,16 @@ static void sendrec_reply(void)
 	cli = dvk_bind(T_DC, CLI);
 	s = t_fork(child_server, &n);
 	srv = dvk_lclbind(T_DC, s, SRV);
+	/* NOWAIT: refused while the server is busy, else the reply is awaited. */
+	pid_t busy = t_fork(child_sleep, NULL);
+	int busy_ep = dvk_lclbind(T_DC, busy, SRV2);
+	m = msg(1, 50);
+	T_EQ(dvk_sendrec_T(busy_ep, &m, DVK_TIMEOUT_NOWAIT), EDVSAGAIN);
+	kill(busy, SIGKILL);
+	T_EQ(t_join_signal(busy), SIGKILL);
+	T_TRUE(t_wait_flags(T_DC, SRV, DVK_RECEIVING));
+	T_EQ(dvk_sendrec_T(srv, &m, DVK_TIMEOUT_NOWAIT), 0);
+	T_EQ(m.m_u.m4.l1, 100);
 	/* A system client, twice. */
 	for (int i = 0; i < 2; i++) {
 		m = msg(1, 100 + i);
@@ -141,6 +151,7 @@ static void sendrec_reply(void)
 	/* reply to itself, and to a process not waiting for our reply */
 	m = msg(1, 1);
 	T_EQ(dvk_reply_T(cli, &m, 0), EDVSBADDEST);
+	T_TRUE(t_wait_free(T_DC, SRV2));
 	s = t_fork(child_sleep, NULL);
 	srv = dvk_lclbind(T_DC, s, SRV2);
 	T_EQ(dvk_reply_T(srv, &m, 0), EDVSPROCSTS);
