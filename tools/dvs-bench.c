@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <sys/msg.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <dvk/libdvk.h>
@@ -328,6 +329,19 @@ int main(int argc, char **argv)
 		       dm / pm);
 		printf("bench: %s dvk_MBps=%.1f pvr_MBps=%.1f ratio=%.3f\n", name, dm, pm, dm / pm);
 	}
+	/* Context for the round trips: what one system call costs in this kernel. */
+	double sc[REPS];
+
+	for (int r = 0; r < REPS; r++) {
+		double t0 = now_s();
+
+		for (int i = 0; i < 2000 * scale; i++)
+			syscall(SYS_getppid);
+		sc[r] = (now_s() - t0) / (2000 * scale);
+	}
+	printf("one system call (getppid)      %9.2f us: a DVK round trip is 3 calls\n"
+	       "  (sendrec; receive and reply), a pipe/socket/queue round trip 4\n",
+	       median(sc, REPS) * 1e6);
 	printf("(round trips: ratio = DVK time / baseline time, lower is better; copies:\n"
 	       " ratio = vcopy speed / process_vm_readv speed, higher is better)\n");
 	dvk_dc_end(DC);
