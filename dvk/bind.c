@@ -113,11 +113,15 @@ void dvk_unbind_locked(struct dvk_proc *p, int why)
 		}
 	}
 	bitmap_zero(p->notify_pending, DVK_MAX_SYSPROCS);
+	if (p->notify_arg)
+		memset(p->notify_arg, 0, dc->usr.dc_nr_sysprocs * sizeof(*p->notify_arg));
 
 	if (task) {
 		spin_lock(&dvk_bind_lock);
 		hash_del_rcu(&p->bind_node);
 		spin_unlock(&dvk_bind_lock);
+		p->unbind_rcu = get_state_synchronize_rcu();
+		p->unbind_gp = true;
 		WRITE_ONCE(p->task, NULL);
 		put_task_struct(task);
 	}
@@ -137,8 +141,11 @@ void dvk_unbind_locked(struct dvk_proc *p, int why)
 static void dvk_exit_probe(void *data, struct task_struct *task)
 {
 	struct dvk_dc *dc;
-	struct dvk_proc *p = dvk_lookup(task, &dc);
+	struct dvk_proc *p;
 
+	/* PF_EXITING is set: pairs with the barrier in dvk_bind(). */
+	smp_mb();
+	p = dvk_lookup(task, &dc);
 	if (!p)
 		return;
 	spin_lock(&dc->lock);
@@ -209,6 +216,19 @@ static struct task_struct *dvk_bind_target(struct dvk_dc *dc, int oper, int pid)
 		get_task_struct(t);
 	rcu_read_unlock();
 	return t ? t : ERR_PTR(EDVSBADPID);
+}
+
+/* May a non-admin caller (un)bind slot @p? Only the owner, for its own tasks on user slots. */
+static bool dvk_owner_may(struct dvk_dc *dc, struct dvk_proc *p)
+{
+	bool ok;
+
+	if (!p->task || dvk_is_sysproc(dc, p->usr.p_nr) || !uid_eq(current_euid(), dc->owner))
+		return false;
+	rcu_read_lock();
+	ok = uid_eq(__task_cred(p->task)->euid, dc->owner);
+	rcu_read_unlock();
+	return ok;
 }
 
 /* May the caller bind @target to slot @nr of @dc? (design D6) */
@@ -296,14 +316,27 @@ long dvk_bind(int oper, int dcid, int pid, s32 ep, int nodeid, const char *name)
 		}
 	}
 
-	spin_lock(&dc->lock);
 	p = dvk_slot(dc, nr);
+relock:
+	spin_lock(&dc->lock);
 	ret = EDVSDCNOTRUN;
 	if (!dc->running)
 		goto out_unlock;
 	ret = EDVSSLOTUSED;
 	if (!(p->usr.p_rts_flags & DVK_SLOT_FREE))
 		goto out_unlock;
+	if (target && p->unbind_gp) {
+		unsigned long cookie = p->unbind_rcu;
+
+		/* Unbound a moment ago: let lockless lookups finish with the node. */
+		spin_unlock(&dc->lock);
+		cond_synchronize_rcu(cookie);
+		spin_lock(&dc->lock);
+		if (p->unbind_rcu == cookie)	/* else unbound again meanwhile: wait again */
+			p->unbind_gp = false;
+		spin_unlock(&dc->lock);
+		goto relock;
+	}
 	if (target) {
 		/* Re-check under the lock: a racing bind of the same task. */
 		spin_lock(&dvk_bind_lock);
@@ -316,6 +349,21 @@ long dvk_bind(int oper, int dcid, int pid, s32 ep, int nodeid, const char *name)
 		}
 		p->task = target;
 		hash_add_rcu(dvk_bindings, &p->bind_node, (unsigned long)target);
+		/*
+		 * A task past its exit probe would stay bound forever. The probe
+		 * runs after PF_EXITING with a barrier before its lookup: either it
+		 * sees this entry, or we see the flag.
+		 */
+		smp_mb();
+		if (target->flags & PF_EXITING) {
+			hash_del_rcu(&p->bind_node);
+			p->unbind_rcu = get_state_synchronize_rcu();
+			p->unbind_gp = true;
+			p->task = NULL;
+			spin_unlock(&dvk_bind_lock);
+			ret = EDVSBADPID;
+			goto out_unlock;
+		}
 		spin_unlock(&dvk_bind_lock);
 		target = NULL;		/* the slot owns the reference now */
 		p->gen = DVK_EP_NEXT_GEN(p->gen);
@@ -370,6 +418,7 @@ long dvk_unbind(int dcid, s32 ep)
 {
 	struct dvk_dc *dc, *cdc = NULL;
 	struct dvk_proc *p, *caller;
+	bool admin = capable(CAP_SYS_ADMIN);
 	long ret;
 
 	if (!READ_ONCE(dvk_dvs.initialized))
@@ -394,9 +443,7 @@ long dvk_unbind(int dcid, s32 ep)
 	if (ret)
 		goto out;
 	ret = EDVSPERM;
-	if (!dvk_still_caller(p, current) && !capable(CAP_SYS_ADMIN) &&
-	    (dvk_is_sysproc(dc, p->usr.p_nr) || !uid_eq(current_euid(), dc->owner) ||
-	     (p->usr.p_rts_flags & DVK_REMOTE)))
+	if (!admin && !dvk_still_caller(p, current) && !dvk_owner_may(dc, p))
 		goto out;
 	dvk_unbind_locked(p, EDVSNOTBIND);
 	ret = 0;
@@ -463,13 +510,15 @@ long dvk_wait4bind(int oper, s32 ep, long timeout_ms)
 {
 	struct dvk_dc *dc;
 	struct dvk_proc *p;
-	long r, t = dvk_ms_to_jiffies(timeout_ms);
+	long r, t;
 	s32 self;
 	int nr, st;
 
 	if (!READ_ONCE(dvk_dvs.initialized))
 		return EDVSDVSINIT;
 	if (oper != DVK_WAIT_BIND && oper != DVK_WAIT_UNBIND)
+		return EDVSBADVALUE;
+	if (dvk_timeout(timeout_ms, &t))
 		return EDVSBADVALUE;
 	if (ep == DVK_SELF) {
 		if (oper != DVK_WAIT_BIND)

@@ -95,6 +95,10 @@ int dvk_dc_check(const struct dc_usr *u, const struct dvs_usr *dvs)
 	ret = dvk_name_check(u->dc_name);
 	if (ret)
 		return ret;
+	/* A DC is a /proc/dvs directory: keep clear of the DVS-wide entries. */
+	if (!strcmp(u->dc_name, "info") || !strcmp(u->dc_name, "nodes") ||
+	    !strcmp(u->dc_name, "proxies"))
+		return EDVSBADVALUE;
 	if (u->dc_nr_procs < 1 || u->dc_nr_procs > dvs->d_nr_procs ||
 	    u->dc_nr_tasks < 1 || u->dc_nr_tasks > dvs->d_nr_tasks ||
 	    u->dc_nr_sysprocs <= u->dc_nr_tasks ||
@@ -234,6 +238,9 @@ static void dvk_dc_end_locked(struct dvk_dc *dc)
 	spin_lock(&dc->lock);
 	dc->running = false;
 	dc->usr.dc_flags = DVK_DC_FREE;
+	/* Every blocked call learns why first; the unbinds then find no waiter. */
+	for (i = 0; i < nslots; i++)
+		dvk_wake_locked(&dc->procs[i], EDVSDCNOTRUN);
 	for (i = 0; i < nslots; i++)
 		if (!(dc->procs[i].usr.p_rts_flags & DVK_SLOT_FREE))
 			dvk_unbind_locked(&dc->procs[i], EDVSDCNOTRUN);

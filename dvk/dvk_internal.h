@@ -53,6 +53,8 @@ extern struct dvk_dvs dvk_dvs;
  * @done: set (under dc->lock) when the call completed; @rcode is its result.
  * @rcode: 0 or a negative EDVS code.
  * @msg: the message being sent (sender) or the one delivered (receiver).
+ * @no_notify: waiting for a message only (sendrec's reply, rcvrqst): a
+ *	notification stays pending instead of completing the call.
  *
  * Whoever completes a wait does so under dc->lock, and the sleeper takes
  * that lock before it returns, so the object outlives every access to it.
@@ -60,6 +62,7 @@ extern struct dvk_dvs dvk_dvs;
 struct dvk_wait {
 	struct task_struct *task;
 	bool done;
+	bool no_notify;
 	int rcode;
 	struct dvk_message msg;
 };
@@ -88,6 +91,9 @@ struct dvk_priv {
  * @notify_arg: per source system index, the OR of the pending values
  *	(system slots only: only they receive notifications).
  * @bind_node: entry in the task -> slot hash.
+ * @unbind_rcu: RCU state when @bind_node last left the hash.
+ * @unbind_gp: set until a grace period after that has been waited for: a
+ *	new binding waits first, so lockless readers never follow a reused node.
  */
 struct dvk_proc {
 	struct proc_usr usr;
@@ -103,6 +109,8 @@ struct dvk_proc {
 	DECLARE_BITMAP(notify_pending, DVK_MAX_SYSPROCS);
 	u64 *notify_arg;
 	struct hlist_node bind_node;
+	unsigned long unbind_rcu;
+	bool unbind_gp;
 };
 
 /**
@@ -177,11 +185,12 @@ void dvk_exit_hook_exit(void);
 /* ipc.c */
 struct dvk_proc *dvk_ipc_enter(int call, struct dvk_dc **dcp, int *err);
 long dvk_ipc_leave(struct dvk_dc *dc, long ret);
-long dvk_ms_to_jiffies(long ms);
+int dvk_timeout(long ms, long *jiffies);
 void dvk_wake_locked(struct dvk_proc *p, int rcode);
 void dvk_notify_locked(struct dvk_proc *dst, int idx, s32 src_ep, int value);
 void dvk_build_notify_locked(struct dvk_proc *p, int idx, struct dvk_message *m);
-int dvk_block_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_wait *w, long timeout_ms);
+int dvk_block_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_wait *w, long *t,
+		     bool killable);
 int dvk_ep_lookup_locked(struct dvk_dc *dc, s32 ep, struct dvk_proc **pp, int dead_err);
 
 /* copy.c */

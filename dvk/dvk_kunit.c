@@ -295,6 +295,7 @@ static void dvk_test_block(struct dvk_proc *q, struct dvk_wait *w, struct dvk_pr
 {
 	w->task = current;
 	w->done = false;
+	w->no_notify = false;
 	q->wait = w;
 	if (send) {
 		q->usr.p_rts_flags |= DVK_SENDING;

@@ -36,9 +36,21 @@ void dvk_wake_locked(struct dvk_proc *p, int rcode)
 	wake_up_process(w->task);
 }
 
-long dvk_ms_to_jiffies(long ms)
+/**
+ * dvk_timeout() - a call's timeout argument in jiffies.
+ * @ms: DVK_TIMEOUT_FOREVER (-1), DVK_TIMEOUT_NOWAIT (0) or milliseconds;
+ *	anything beyond INT_MAX ms waits forever too.
+ * @jiffies: set to the wait, MAX_SCHEDULE_TIMEOUT for ever.
+ *
+ * Return: 0, or EDVSBADVALUE for a negative value other than -1.
+ */
+int dvk_timeout(long ms, long *jiffies)
 {
-	return ms < 0 ? MAX_SCHEDULE_TIMEOUT : msecs_to_jiffies(ms);
+	if (ms < DVK_TIMEOUT_FOREVER)
+		return EDVSBADVALUE;
+	*jiffies = ms == DVK_TIMEOUT_FOREVER || ms > INT_MAX ? MAX_SCHEDULE_TIMEOUT :
+		   (long)msecs_to_jiffies((unsigned int)ms);
+	return 0;
 }
 
 /**
@@ -47,32 +59,33 @@ long dvk_ms_to_jiffies(long ms)
  * @dc: the caller's DC.
  * @p: the caller's slot.
  * @w: the wait object (its msg already set up by the caller).
- * @timeout_ms: DVK_TIMEOUT_FOREVER or milliseconds (> 0).
+ * @t: jiffies left (MAX_SCHEDULE_TIMEOUT for ever); updated.
+ * @killable: only a fatal signal ends the wait.
  *
  * Return: w->rcode when the call was completed (w->done), else EDVSINTR
  * or EDVSTIMEDOUT, and the caller must then undo its queueing.
  */
-int dvk_block_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_wait *w, long timeout_ms)
+int dvk_block_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_wait *w, long *t,
+		     bool killable)
 {
-	long t = dvk_ms_to_jiffies(timeout_ms);
-
 	w->task = current;
 	w->done = false;
 	p->wait = w;
 	spin_unlock(&dc->lock);
 	for (;;) {
-		set_current_state(TASK_INTERRUPTIBLE);
+		set_current_state(killable ? TASK_KILLABLE : TASK_INTERRUPTIBLE);
 		/* Pairs with the release in dvk_wake_locked(): rcode is set first. */
-		if (smp_load_acquire(&w->done) || signal_pending(current) || !t)
+		if (smp_load_acquire(&w->done) || !*t ||
+		    (killable ? fatal_signal_pending(current) : signal_pending(current)))
 			break;
-		t = schedule_timeout(t);
+		*t = schedule_timeout(*t);
 	}
 	__set_current_state(TASK_RUNNING);
 	spin_lock(&dc->lock);
 	if (w->done)
 		return w->rcode;
 	p->wait = NULL;
-	return signal_pending(current) ? EDVSINTR : EDVSTIMEDOUT;
+	return *t ? EDVSINTR : EDVSTIMEDOUT;
 }
 
 /**
@@ -101,9 +114,20 @@ int dvk_ep_lookup_locked(struct dvk_dc *dc, s32 ep, struct dvk_proc **pp, int de
 	return 0;
 }
 
+/* Calls that may sleep holding the slot's wait and queue links. */
+static bool dvk_call_blocks(int call)
+{
+	return call == DVK_SEND || call == DVK_RECEIVE || call == DVK_SENDREC ||
+	       call == DVK_RCVRQST || call == DVK_VCOPY;
+}
+
 /*
  * Every IPC call starts here: the caller's slot, locked, after the checks
  * common to all calls. On success dc->lock is held and *dcp referenced.
+ * A slot has one blocking call in progress at a time: threads sharing a
+ * binding get EDVSBUSY while another of them is blocked (each thread may
+ * bind a slot of its own with tbind instead); reply, notify and wakeup,
+ * which never block, stay open to them.
  */
 struct dvk_proc *dvk_ipc_enter(int call, struct dvk_dc **dcp, int *err)
 {
@@ -124,6 +148,9 @@ struct dvk_proc *dvk_ipc_enter(int call, struct dvk_dc **dcp, int *err)
 		*err = EDVSDCNOTRUN;
 	else if (!dvk_call_allowed(p, call))
 		*err = EDVSBADCALL;
+	else if (dvk_call_blocks(call) &&
+		 (p->wait || (p->usr.p_rts_flags & (DVK_SENDING | DVK_RECEIVING | DVK_ONCOPY))))
+		*err = EDVSBUSY;	/* another thread of the binding is in a call */
 	else {
 		*dcp = dc;
 		return p;
@@ -213,10 +240,15 @@ static long dvk_do_send(int call, s32 dst_ep, struct dvk_message *m, long timeou
 {
 	bool rec = call == DVK_SENDREC;
 	struct dvk_proc *p, *dst;
-	struct dvk_wait w;
+	struct dvk_wait w = { .no_notify = rec };
+	bool killable;
 	struct dvk_dc *dc;
+	long t;
 	int ret;
 
+	ret = dvk_timeout(timeout_ms, &t);
+	if (ret)
+		return ret;
 	p = dvk_ipc_enter(call, &dc, &ret);
 	if (!p)
 		return ret;
@@ -248,9 +280,21 @@ static long dvk_do_send(int call, s32 dst_ep, struct dvk_message *m, long timeou
 		list_add_tail(&p->rcv_link, &dst->rcv_waiters);
 		/* NOWAIT covers the send; once delivered, the reply is awaited. */
 		if (timeout_ms == DVK_TIMEOUT_NOWAIT)
-			timeout_ms = DVK_TIMEOUT_FOREVER;
+			t = MAX_SCHEDULE_TIMEOUT;
 	}
-	ret = dvk_block_locked(dc, p, &w, timeout_ms);
+	/*
+	 * Once the server has the request, only a fatal signal or the timeout
+	 * ends a sendrec: an interrupted one would be retried and the server
+	 * would see the request twice. Other signals are handled on return.
+	 */
+	killable = rec && !(p->usr.p_rts_flags & DVK_SENDING);
+	for (;;) {
+		ret = dvk_block_locked(dc, p, &w, &t, killable);
+		if (w.done || ret != EDVSINTR || !rec || killable ||
+		    (p->usr.p_rts_flags & DVK_SENDING) || fatal_signal_pending(current))
+			break;
+		killable = true;	/* the request was taken while we slept */
+	}
 	if (!w.done)
 		dvk_undo_locked(p);
 	else if (rec && ret == 0)
@@ -298,10 +342,14 @@ EXPORT_SYMBOL_GPL(dvk_sendrec);
 static long dvk_do_receive(int call, s32 src_ep, struct dvk_message *m, long timeout_ms)
 {
 	struct dvk_proc *p, *src = NULL, *q;
-	struct dvk_wait w;
+	struct dvk_wait w = { .no_notify = call == DVK_RCVRQST };
 	struct dvk_dc *dc;
+	long t;
 	int ret, idx;
 
+	ret = dvk_timeout(timeout_ms, &t);
+	if (ret)
+		return ret;
 	p = dvk_ipc_enter(call, &dc, &ret);
 	if (!p)
 		return ret;
@@ -354,7 +402,7 @@ static long dvk_do_receive(int call, s32 src_ep, struct dvk_message *m, long tim
 	p->usr.p_getfrom = src_ep;
 	if (src)
 		list_add_tail(&p->rcv_link, &src->rcv_waiters);
-	ret = dvk_block_locked(dc, p, &w, timeout_ms);
+	ret = dvk_block_locked(dc, p, &w, &t, false);
 	if (!w.done)
 		dvk_undo_locked(p);
 	else if (ret == 0)
@@ -436,7 +484,7 @@ void dvk_notify_locked(struct dvk_proc *dst, int idx, s32 src_ep, int value)
 		dst->notify_arg[idx] |= BIT_ULL(value);
 	set_bit(idx, dst->notify_pending);
 	/* A receiver waiting for this source (or ANY) takes it now. */
-	if (dvk_takes_from(dst, src_ep)) {
+	if (dvk_takes_from(dst, src_ep) && !dst->wait->no_notify) {
 		dvk_build_notify_locked(dst, idx, &m);
 		dvk_deliver_locked(dst, &m);
 	}

@@ -220,7 +220,11 @@ DVK_IPC(sendrec)
 /* notify(first = source slot or SELF or HARDWARE, second = endpoint, third = value) */
 DVK_IPC(notify)
 {
-	return dvk_notify(first, (s32)second, (int)(long)third);
+	long value = (long)third;
+
+	if (first != DVK_HARDWARE && (value < -1 || value > 63))
+		return EDVSBADVALUE;
+	return dvk_notify(first, (s32)second, (int)value);
 }
 
 /* wakeup(first = dcid, second = endpoint) */
@@ -270,6 +274,9 @@ SYSCALL_DEFINE6(dvkipc, unsigned int, call, int, first, unsigned long, second,
 	dvk_ipc_fn fn;
 	int ret;
 
+	/* Not open if the core's init failed: no binding without the exit hook. */
+	if (!(READ_ONCE(dvk_dvs.doors) & DVS_IPC))
+		return EDVSNODEV;
 	ret = dvk_call_decode(call, &nr);
 	if (ret)
 		return ret;

@@ -73,6 +73,7 @@ static void nodes0(struct dc_usr *u) { u->dc_nr_nodes = 0; }
 static void no_name(struct dc_usr *u) { u->dc_name[0] = 0; }
 static void long_name(struct dc_usr *u) { memset(u->dc_name, 'x', sizeof(u->dc_name)); }
 static void bad_name(struct dc_usr *u) { strcpy(u->dc_name, "DC 0"); }
+static void proc_name(struct dc_usr *u) { strcpy(u->dc_name, "nodes"); }
 
 static const struct dc_case dc_cases[] = {
 	{ "dcid -1", id_neg, EDVSBADDCID }, { "dcid 32", id_big, EDVSBADDCID },
@@ -81,6 +82,7 @@ static const struct dc_case dc_cases[] = {
 	{ "sysprocs > DVS", sys_big, EDVSBADRANGE }, { "0 nodes", nodes0, EDVSBADRANGE },
 	{ "empty name", no_name, EDVSNAMESIZE }, { "16-char name", long_name, EDVSNAMESIZE },
 	{ "name with space", bad_name, EDVSBADVALUE },
+	{ "name of a /proc/dvs file", proc_name, EDVSBADVALUE },
 };
 
 static void dc_bad_args(void)
@@ -340,10 +342,10 @@ static int nobody(void)
 
 static int child_owner(void *arg)
 {
+	int roots = *(int *)arg;	/* a root process root bound to a user slot */
 	struct priv_usr pr;
 	int ep;
 
-	(void)arg;
 	C_EQ(nobody(), 0);
 	C_EQ(dvk_bind(T_DC, 3), EDVSPERM);		/* system slot */
 	C_EQ(dvk_bind(1, 100), EDVSPERM);		/* a DC owned by root */
@@ -352,6 +354,7 @@ static int child_owner(void *arg)
 	C_EQ(dvk_getpriv(T_DC, ep, &pr), 0);
 	C_EQ(dvk_setpriv(T_DC, ep, &pr), EDVSPERM);
 	C_EQ(dvk_dc_end(T_DC), EDVSPERM);
+	C_EQ(dvk_unbind(T_DC, roots), EDVSPERM);	/* not one of the owner's */
 	C_EQ(dvk_unbind(T_DC, ep), 0);
 	return 0;
 }
@@ -385,7 +388,12 @@ static void owner_binds_without_root(void)
 	struct dc_usr d;
 	T_EQ(dvk_getdcinfo(T_DC, &d), 0);
 	T_EQ(d.dc_owner, 65534);
-	T_EQ(t_join(t_fork(child_owner, NULL)), 0);
+	pid_t idle = t_fork(child_idle, NULL);
+	int roots = dvk_lclbind(T_DC, idle, 101);
+	T_TRUE(roots > 0);
+	T_EQ(t_join(t_fork(child_owner, &roots)), 0);
+	kill(idle, SIGKILL);
+	T_EQ(t_join_signal(idle), SIGKILL);
 	T_EQ(t_join(t_fork(child_nobody_mgmt, NULL)), 0);
 	t_down();
 }

@@ -8,6 +8,7 @@
  * Slots: servers 1 and 2 and client 3 are system slots; 100 is a user slot.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -594,24 +595,192 @@ static void bad_pointers(void)
 
 static int child_blocked_forever(void *arg)
 {
+	int src = arg ? *(int *)arg : DVK_ANY;
+	struct dvk_message m;
+
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	/* From ANY or from a peer that dc_end unbinds too: either way DCNOTRUN. */
+	C_EQ(dvk_receive_T(src, &m, DVK_TIMEOUT_FOREVER), EDVSDCNOTRUN);
+	C_EQ(dvk_receive_T(DVK_ANY, &m, 0), EDVSNOTBIND);
+	return 0;
+}
+
+/* Review fixes: one blocking call per binding, notifies vs replies, signals, timeouts. */
+static void *thread_receive(void *arg)
+{
+	struct dvk_message m;
+
+	*(int *)arg = dvk_receive_T(DVK_ANY, &m, 5000);
+	return NULL;
+}
+
+static void threads_share_a_binding(void)
+{
+	struct dvk_message m = msg(1, 1);
+	int me, res = 1, srv;
+	pthread_t th;
+	pid_t s;
+
+	t_up();
+	me = dvk_bind(T_DC, SRV);
+	T_EQ(pthread_create(&th, NULL, thread_receive, &res), 0);
+	T_TRUE(t_wait_flags(T_DC, SRV, DVK_RECEIVING));
+	T_EQ(dvk_receive_T(DVK_ANY, &m, 0), EDVSBUSY);	/* the slot's call is in use */
+	s = t_fork(child_sleep, NULL);
+	srv = dvk_lclbind(T_DC, s, SRV2);
+	T_EQ(dvk_sendrec_T(srv, &m, 0), EDVSBUSY);
+	T_EQ(dvk_notify(me), 0);				/* never blocks: allowed */
+	T_EQ(pthread_join(th, NULL), 0);
+	T_EQ(res, 0);						/* the notify woke the thread */
+	kill(s, SIGKILL);
+	T_EQ(t_join_signal(s), SIGKILL);
+	t_down();
+}
+
+/* Server: take a request, notify the client, then reply. */
+static int child_notify_then_reply(void *arg)
+{
 	struct dvk_message m;
 
 	(void)arg;
 	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
-	C_EQ(dvk_receive_T(DVK_ANY, &m, DVK_TIMEOUT_FOREVER), EDVSDCNOTRUN);
-	C_EQ(dvk_receive_T(DVK_ANY, &m, 0), EDVSNOTBIND);
+	C_EQ(dvk_receive_T(DVK_ANY, &m, 5000), 0);
+	C_EQ(dvk_notify(m.m_source), 0);
+	usleep(50000);
+	m.m_type = 77;
+	C_EQ(dvk_reply_T(m.m_source, &m, 0), 0);
 	return 0;
+}
+
+static void notify_is_not_a_reply(void)
+{
+	struct dvk_message m = msg(1, 1);
+	int srv;
+	pid_t s;
+
+	t_up();
+	T_TRUE(dvk_bind(T_DC, CLI) > 0);
+	s = t_fork(child_notify_then_reply, NULL);
+	srv = dvk_lclbind(T_DC, s, SRV);
+	T_TRUE(t_wait_flags(T_DC, SRV, DVK_RECEIVING));
+	T_EQ(dvk_sendrec_T(srv, &m, 5000), 0);
+	T_EQ(m.m_type, 77);					/* the reply, not the notify */
+	T_EQ(dvk_receive_T(DVK_ANY, &m, 0), 0);		/* the notify waited */
+	T_EQ(DVK_IS_NOTIFY(m.m_type), 1);
+	T_EQ(m.m_source, srv);
+	T_EQ(t_join(s), 0);
+	t_down();
+}
+
+static int child_rcvrqst(void *arg)
+{
+	struct dvk_message m;
+
+	(void)arg;
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	C_EQ(dvk_rcvrqst_T(&m, 5000), 0);
+	C_EQ(m.m_type, 5);					/* the request, not the notify */
+	C_EQ(dvk_receive_T(DVK_ANY, &m, 0), 0);
+	C_EQ(DVK_IS_NOTIFY(m.m_type), 1);
+	return 0;
+}
+
+static void rcvrqst_leaves_notifies(void)
+{
+	struct dvk_message m = msg(5, 5);
+	int srv;
+	pid_t s;
+
+	t_up();
+	T_TRUE(dvk_bind(T_DC, CLI) > 0);
+	s = t_fork(child_rcvrqst, NULL);
+	srv = dvk_lclbind(T_DC, s, SRV);
+	T_TRUE(t_wait_flags(T_DC, SRV, DVK_RECEIVING));
+	T_EQ(dvk_notify(srv), 0);
+	usleep(20000);
+	T_TRUE(t_wait_flags(T_DC, SRV, DVK_RECEIVING));	/* still waiting */
+	T_EQ(dvk_send_T(srv, &m, 5000), 0);
+	T_EQ(t_join(s), 0);
+	t_down();
+}
+
+static int child_sendrec_signalled(void *arg)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };	/* no SA_RESTART */
+	struct dvk_message m = msg(3, 3);
+	int srv = *(int *)arg;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	C_EQ(dvk_sendrec_T(srv, &m, 5000), 0);		/* not EDVSINTR: the request was taken */
+	C_EQ(m.m_type, 4);
+	C_EQ(got_usr1, 1);					/* handled on the way out */
+	return 0;
+}
+
+static void sendrec_signal_after_request(void)
+{
+	struct dvk_message m;
+	int srv;
+	pid_t c;
+
+	t_up();
+	srv = dvk_bind(T_DC, SRV);
+	c = t_fork(child_sendrec_signalled, &srv);
+	T_TRUE(dvk_lclbind(T_DC, c, CLI) > 0);
+	T_EQ(dvk_receive_T(DVK_ANY, &m, 5000), 0);
+	kill(c, SIGUSR1);
+	usleep(100000);
+	T_TRUE(t_wait_flags(T_DC, CLI, DVK_RECEIVING));	/* still waiting for us */
+	m.m_type = 4;
+	T_EQ(dvk_reply_T(m.m_source, &m, 0), 0);
+	T_EQ(t_join(c), 0);
+	t_down();
+}
+
+static int child_send_later(void *arg)
+{
+	struct dvk_message m = msg(8, 8);
+
+	usleep(50000);
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	C_EQ(dvk_send_T(*(int *)arg, &m, 5000), 0);
+	return 0;
+}
+
+static void timeout_values(void)
+{
+	struct dvk_message m;
+	int me;
+	pid_t s;
+
+	t_up();
+	me = dvk_bind(T_DC, SRV);
+	T_EQ(dvk_receive_T(DVK_ANY, &m, -2), EDVSBADVALUE);
+	T_EQ(dvk_send_T(me, &m, -5), EDVSBADVALUE);
+	T_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, -3), EDVSBADVALUE);
+	/* 2^32 ms must not wrap to "now": the message arrives first. */
+	s = t_fork(child_send_later, &me);
+	T_TRUE(dvk_lclbind(T_DC, s, CLI) > 0);
+	T_EQ(dvk_receive_T(DVK_ANY, &m, 1L << 32), 0);
+	T_EQ(m.m_type, 8);
+	T_EQ(t_join(s), 0);
+	t_down();
 }
 
 static void dc_end_with_bound_processes(void)
 {
 	pid_t kids[3];
+	int first = 0;
 	long t0;
 
 	t_up();
 	for (int i = 0; i < 3; i++) {
-		kids[i] = t_fork(child_blocked_forever, NULL);
-		T_TRUE(dvk_lclbind(T_DC, kids[i], SRV + i) > 0);
+		kids[i] = t_fork(child_blocked_forever, i ? &first : NULL);
+		int ep = dvk_lclbind(T_DC, kids[i], SRV + i);
+		T_TRUE(ep > 0);
+		if (!i)
+			first = ep;
 		T_TRUE(t_wait_flags(T_DC, SRV + i, DVK_RECEIVING));
 	}
 	t0 = t_now_ms();
@@ -637,6 +806,11 @@ int main(void)
 	T_RUN(notify_respects_source);
 	T_RUN(wakeup);
 	T_RUN(bad_pointers);
+	T_RUN(threads_share_a_binding);
+	T_RUN(notify_is_not_a_reply);
+	T_RUN(rcvrqst_leaves_notifies);
+	T_RUN(sendrec_signal_after_request);
+	T_RUN(timeout_values);
 	T_RUN(dc_end_with_bound_processes);
 	dvk_dvs_end();
 	return t_summary();
