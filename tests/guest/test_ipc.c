@@ -280,12 +280,13 @@ static int child_interrupted_receive(void *arg)
 	struct dvk_message m;
 	struct proc_usr p;
 
-	(void)arg;
 	sigaction(SIGUSR1, &sa, NULL);
 	int me = dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000);
 	C_EQ(me > 0, 1);
 	C_EQ(dvk_receive_T(DVK_ANY, &m, DVK_TIMEOUT_FOREVER), EDVSINTR);
 	C_EQ(got_usr1, 1);
+	(void)arg;
+	t_sync_post();				/* tell the parent */
 	C_EQ(dvk_getprocinfo(T_DC, SRV, &p), 0);
 	C_EQ(p.p_rts_flags, 0);
 	/* The same call again works. */
@@ -303,6 +304,7 @@ static int child_interrupted_send(void *arg)
 	sigaction(SIGUSR1, &sa, NULL);
 	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
 	C_EQ(dvk_send_T(dst, &m, DVK_TIMEOUT_FOREVER), EDVSINTR);
+	t_sync_post();				/* tell the parent */
 	C_EQ(dvk_send_T(dst, &m, 5000), 0);
 	return 0;
 }
@@ -315,23 +317,24 @@ static void signals_and_retry(void)
 
 	t_up();
 	me = dvk_bind(T_DC, CLI);
-	s = t_fork(child_interrupted_receive, NULL);
+	t_sync_init();
+	s = t_fork(child_interrupted_receive, &me);
 	srv = dvk_lclbind(T_DC, s, SRV);
 	T_TRUE(t_wait_flags(T_DC, SRV, DVK_RECEIVING));
 	kill(s, SIGUSR1);
-	usleep(50000);
+	T_TRUE(t_sync_wait());				/* its receive returned EINTR */
 	T_TRUE(t_wait_flags(T_DC, SRV, DVK_RECEIVING));	/* receiving again */
 	T_EQ(dvk_send_T(srv, &m, 5000), 0);
 	T_EQ(t_join(s), 0);
 
 	/* A blocked sender interrupted, then retrying. */
+	t_sync_init();
 	c = t_fork(child_interrupted_send, &me);
 	T_TRUE(dvk_lclbind(T_DC, c, 4) > 0);
 	T_TRUE(t_wait_flags(T_DC, 4, DVK_SENDING));
 	kill(c, SIGUSR1);
-	usleep(50000);
-	T_TRUE(t_wait_flags(T_DC, 4, DVK_SENDING));	/* queued again by the retry */
-	T_EQ(dvk_receive_T(DVK_ANY, &m, 5000), 0);
+	T_TRUE(t_sync_wait());				/* its send returned EINTR */
+	T_EQ(dvk_receive_T(DVK_ANY, &m, 5000), 0);	/* then the retried send */
 	T_EQ(m.m_type, 9);
 	T_EQ(dvk_receive_T(DVK_ANY, &m, 0), EDVSAGAIN);	/* exactly one message */
 	T_EQ(t_join(c), 0);
@@ -372,71 +375,58 @@ static int child_take_request(void *arg)
 
 /*
  * Each blocking state, and the peer killed with SIGKILL: the blocked side
- * gets the documented error at once (exit code = -error, i.e. 108/109).
+ * gets the documented error at once (its exit code is -error).
  */
+struct kill_case {
+	const char *what;
+	int (*victim)(void *);
+	int how;		/* child_block: 0 receive, 1 send, 2 sendrec */
+	unsigned int set, clear;	/* the waiter's state to wait for */
+	int want;
+};
+
+static const struct kill_case kill_cases[] = {
+	{ "receive from it", child_sleep, 0, DVK_RECEIVING, 0, EDVSSRCDIED },
+	{ "send to it", child_sleep, 1, DVK_SENDING, 0, EDVSDSTDIED },
+	{ "sendrec, queued", child_sleep, 2, DVK_SENDING | DVK_RECEIVING, 0, EDVSDSTDIED },
+	{ "sendrec, request taken", child_take_request, 2, DVK_RECEIVING, DVK_SENDING, EDVSSRCDIED },
+};
+
 static void killed_peers(void)
 {
-	int arg[2], peer;
+	struct proc_usr p;
+	int arg[2];
 	pid_t victim, waiter;
 
 	t_up();
 	T_TRUE(dvk_bind(T_DC, 10) > 0);
-	/* receive(from victim), victim killed: EDVSSRCDIED */
-	victim = t_fork(child_sleep, NULL);
-	peer = dvk_lclbind(T_DC, victim, SRV);
-	arg[0] = 0, arg[1] = peer;
-	waiter = t_fork(child_block, arg);
-	T_TRUE(dvk_lclbind(T_DC, waiter, CLI) > 0);
-	T_TRUE(t_wait_flags(T_DC, CLI, DVK_RECEIVING));
-	kill(victim, SIGKILL);
-	T_EQ(t_join(waiter), -EDVSSRCDIED);
-	T_EQ(t_join_signal(victim), SIGKILL);
+	for (size_t i = 0; i < sizeof(kill_cases) / sizeof(kill_cases[0]); i++) {
+		const struct kill_case *c = &kill_cases[i];
 
-	/* send(to victim) queued, victim killed: EDVSDSTDIED */
-	victim = t_fork(child_sleep, NULL);
-	peer = dvk_lclbind(T_DC, victim, SRV);
-	arg[0] = 1, arg[1] = peer;
-	waiter = t_fork(child_block, arg);
-	T_TRUE(dvk_lclbind(T_DC, waiter, CLI) > 0);
-	T_TRUE(t_wait_flags(T_DC, CLI, DVK_SENDING));
-	kill(victim, SIGKILL);
-	T_EQ(t_join(waiter), -EDVSDSTDIED);
-	T_EQ(t_join_signal(victim), SIGKILL);
-
-	/* sendrec queued (not yet taken), server killed: EDVSDSTDIED */
-	victim = t_fork(child_sleep, NULL);
-	peer = dvk_lclbind(T_DC, victim, SRV);
-	arg[0] = 2, arg[1] = peer;
-	waiter = t_fork(child_block, arg);
-	T_TRUE(dvk_lclbind(T_DC, waiter, CLI) > 0);
-	T_TRUE(t_wait_flags(T_DC, CLI, DVK_SENDING | DVK_RECEIVING));
-	kill(victim, SIGKILL);
-	T_EQ(t_join(waiter), -EDVSDSTDIED);
-	T_EQ(t_join_signal(victim), SIGKILL);
-
-	/* sendrec taken, server killed before replying: EDVSSRCDIED */
-	victim = t_fork(child_take_request, NULL);
-	peer = dvk_lclbind(T_DC, victim, SRV);
-	arg[0] = 2, arg[1] = peer;
-	waiter = t_fork(child_block, arg);
-	T_TRUE(dvk_lclbind(T_DC, waiter, CLI) > 0);
-	usleep(100000);		/* the request is taken: the client only receives */
-	T_TRUE(t_wait_flags(T_DC, CLI, DVK_RECEIVING));
-	kill(victim, SIGKILL);
-	T_EQ(t_join(waiter), -EDVSSRCDIED);
-	T_EQ(t_join_signal(victim), SIGKILL);
+		victim = t_fork(c->victim, NULL);
+		arg[0] = c->how;
+		arg[1] = dvk_lclbind(T_DC, victim, SRV);
+		waiter = t_fork(child_block, arg);
+		T_TRUE(dvk_lclbind(T_DC, waiter, CLI) > 0);
+		if (!t_wait_state(T_DC, CLI, c->set, c->clear))
+			t_fail(__FILE__, __LINE__, "%s: the waiter never blocked", c->what);
+		kill(victim, SIGKILL);
+		if (t_join(waiter) != -c->want)
+			t_fail(__FILE__, __LINE__, "%s: the waiter did not get %s", c->what,
+			       dvk_errname(c->want));
+		T_EQ(t_join_signal(victim), SIGKILL);
+		T_TRUE(t_wait_free(T_DC, SRV) && t_wait_free(T_DC, CLI));
+	}
 
 	/* The waiting side killed instead: the server's slot is untouched. */
 	victim = t_fork(child_sleep, NULL);
-	peer = dvk_lclbind(T_DC, victim, SRV);
-	arg[0] = 1, arg[1] = peer;
+	arg[0] = 1, arg[1] = dvk_lclbind(T_DC, victim, SRV);
 	waiter = t_fork(child_block, arg);
 	T_TRUE(dvk_lclbind(T_DC, waiter, CLI) > 0);
 	T_TRUE(t_wait_flags(T_DC, CLI, DVK_SENDING));
 	kill(waiter, SIGKILL);
 	T_EQ(t_join_signal(waiter), SIGKILL);
 	T_TRUE(t_wait_free(T_DC, CLI));
-	struct proc_usr p;
 	T_EQ(dvk_getprocinfo(T_DC, SRV, &p), 0);
 	T_EQ(p.p_rts_flags, 0);
 	kill(victim, SIGKILL);
@@ -450,7 +440,7 @@ static int child_notified(void *arg)
 	struct dvk_message m;
 
 	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
-	usleep(100000);			/* three notifies arrive meanwhile */
+	C_EQ(t_sync_wait(), 1);		/* the three notifies are in */
 	C_EQ(dvk_receive_T(DVK_ANY, &m, 1000), 0);
 	C_EQ(m.m_source, src);
 	C_EQ(m.m_type, DVK_NOTIFY_FROM(CLI + 35));
@@ -473,11 +463,13 @@ static void notify_coalesces(void)
 
 	t_up();
 	me = dvk_bind(T_DC, CLI);
+	t_sync_init();
 	s = t_fork(child_notified, &me);
 	srv = dvk_lclbind(T_DC, s, SRV);
 	T_EQ(dvk_notify_X(DVK_SELF, srv, 2), 0);
 	T_EQ(dvk_notify_X(DVK_SELF, srv, 5), 0);
 	T_EQ(dvk_notify_X(CLI, srv, -1), 0);
+	t_sync_post();
 	T_EQ(dvk_notify_X(SRV2, srv, -1), EDVSBADSRCDST);	/* on behalf of another */
 	T_EQ(dvk_notify_X(DVK_SELF, srv, 64), EDVSBADVALUE);
 	T_TRUE(t_wait_flags(T_DC, SRV, DVK_RECEIVING));
@@ -500,7 +492,7 @@ static int child_receive_from(void *arg)
 	struct dvk_message m;
 
 	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
-	usleep(100000);
+	C_EQ(t_sync_wait(), 1);
 	C_EQ(dvk_receive_T(eps[0], &m, 0), EDVSAGAIN);	/* B's notify is pending */
 	C_EQ(dvk_receive_T(DVK_ANY, &m, 0), 0);
 	C_EQ(m.m_source, eps[1]);
@@ -516,9 +508,11 @@ static void notify_respects_source(void)
 	eps[1] = dvk_bind(T_DC, CLI);			/* B: us */
 	a = t_fork(child_sleep, NULL);
 	eps[0] = dvk_lclbind(T_DC, a, 4);		/* A: idle */
+	t_sync_init();
 	s = t_fork(child_receive_from, eps);
 	srv = dvk_lclbind(T_DC, s, SRV);
 	T_EQ(dvk_notify(srv), 0);
+	t_sync_post();
 	T_EQ(t_join(s), 0);
 	kill(a, SIGKILL);
 	T_EQ(t_join_signal(a), SIGKILL);
@@ -532,7 +526,7 @@ static int child_woken(void *arg)
 	(void)arg;
 	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
 	C_EQ(dvk_receive_T(DVK_ANY, &m, 5000), EDVSWOKENUP);
-	usleep(100000);				/* a second wakeup is left pending */
+	C_EQ(t_sync_wait(), 1);			/* a second wakeup is left pending */
 	C_EQ(dvk_rcvrqst_T(&m, 5000), EDVSWOKENUP);
 	C_EQ(dvk_receive_T(DVK_ANY, &m, 0), EDVSAGAIN);
 	return 0;
@@ -545,12 +539,14 @@ static void wakeup(void)
 
 	t_up();
 	me = dvk_bind(T_DC, CLI);
+	t_sync_init();
 	s = t_fork(child_woken, NULL);
 	srv = dvk_lclbind(T_DC, s, SRV);
 	T_TRUE(t_wait_flags(T_DC, SRV, DVK_RECEIVING));
 	T_EQ(dvk_wakeup(T_DC, srv), 0);
-	usleep(20000);
+	T_TRUE(t_wait_state(T_DC, SRV, 0, DVK_RECEIVING));	/* it returned */
 	T_EQ(dvk_wakeup(T_DC, srv), EDVSPROCRUN);
+	t_sync_post();
 	T_EQ(dvk_wakeup(T_DC, me), EDVSBADPROC);
 	T_EQ(dvk_wakeup(1, srv), EDVSBADDCID);
 	T_EQ(t_join(s), 0);
@@ -649,6 +645,7 @@ static int child_notify_then_reply(void *arg)
 	usleep(50000);
 	m.m_type = 77;
 	C_EQ(dvk_reply_T(m.m_source, &m, 0), 0);
+	pause();	/* exiting would drop the pending notify before the check */
 	return 0;
 }
 
@@ -668,7 +665,8 @@ static void notify_is_not_a_reply(void)
 	T_EQ(dvk_receive_T(DVK_ANY, &m, 0), 0);		/* the notify waited */
 	T_EQ(DVK_IS_NOTIFY(m.m_type), 1);
 	T_EQ(m.m_source, srv);
-	T_EQ(t_join(s), 0);
+	kill(s, SIGKILL);
+	T_EQ(t_join_signal(s), SIGKILL);
 	t_down();
 }
 

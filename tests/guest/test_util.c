@@ -70,6 +70,7 @@ bool t_file_has(const char *path, const char *needle)
 }
 
 #include <signal.h>
+#include <sys/select.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/wait.h>
@@ -128,6 +129,35 @@ int t_join_signal(pid_t pid)
 	return WTERMSIG(st);
 }
 
+static int t_sync_fd[2] = { -1, -1 };
+
+void t_sync_init(void)
+{
+	if (t_sync_fd[0] >= 0) {
+		close(t_sync_fd[0]);
+		close(t_sync_fd[1]);
+	}
+	if (pipe(t_sync_fd))
+		t_fail(__FILE__, __LINE__, "pipe failed");
+}
+
+void t_sync_post(void)
+{
+	if (write(t_sync_fd[1], "", 1) != 1)
+		t_fail(__FILE__, __LINE__, "sync write failed");
+}
+
+bool t_sync_wait(void)
+{
+	struct timeval tv = { .tv_sec = 5 };
+	fd_set set;
+	char c;
+
+	FD_ZERO(&set);
+	FD_SET(t_sync_fd[0], &set);
+	return select(t_sync_fd[0] + 1, &set, NULL, NULL, &tv) == 1 && read(t_sync_fd[0], &c, 1) == 1;
+}
+
 long t_now_ms(void)
 {
 	struct timespec ts;
@@ -136,7 +166,7 @@ long t_now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static bool t_poll_slot(int dcid, int nr, unsigned int flags, bool want_free)
+static bool t_poll_slot(int dcid, int nr, unsigned int set, unsigned int clear, bool want_free)
 {
 	struct proc_usr u;
 	long t0 = t_now_ms();
@@ -144,7 +174,7 @@ static bool t_poll_slot(int dcid, int nr, unsigned int flags, bool want_free)
 	while (t_now_ms() - t0 < 2000) {
 		if (dvk_getprocinfo(dcid, nr, &u) == 0) {
 			if (want_free ? (u.p_rts_flags & DVK_SLOT_FREE) != 0 :
-					(u.p_rts_flags & flags) == flags)
+					(u.p_rts_flags & set) == set && !(u.p_rts_flags & clear))
 				return true;
 		}
 		usleep(1000);
@@ -154,10 +184,15 @@ static bool t_poll_slot(int dcid, int nr, unsigned int flags, bool want_free)
 
 bool t_wait_flags(int dcid, int nr, unsigned int flags)
 {
-	return t_poll_slot(dcid, nr, flags, false);
+	return t_poll_slot(dcid, nr, flags, 0, false);
+}
+
+bool t_wait_state(int dcid, int nr, unsigned int set, unsigned int clear)
+{
+	return t_poll_slot(dcid, nr, set, clear, false);
 }
 
 bool t_wait_free(int dcid, int nr)
 {
-	return t_poll_slot(dcid, nr, 0, true);
+	return t_poll_slot(dcid, nr, 0, 0, true);
 }

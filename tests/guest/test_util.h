@@ -55,7 +55,13 @@ int t_join_signal(pid_t pid);	/* the signal that killed it, or -1 */
 
 /* Poll slot @nr of DC @dcid until its flags include @flags (2 s at most). */
 bool t_wait_flags(int dcid, int nr, unsigned int flags);
+/* ... until its flags include @set and none of @clear. */
+bool t_wait_state(int dcid, int nr, unsigned int set, unsigned int clear);
 /* ... until it is free. */
 bool t_wait_free(int dcid, int nr);
+/* A one-way "go" between parent and child: t_sync_init before fork. */
+void t_sync_init(void);
+void t_sync_post(void);
+bool t_sync_wait(void);		/* false after 5 s without a post */
 /* Elapsed milliseconds since @t0 (from t_now_ms). */
 long t_now_ms(void);
