@@ -203,6 +203,10 @@ void dvk_priv_default(struct dvk_dc *dc, struct dvk_proc *p);
 bool dvk_call_allowed(const struct dvk_proc *p, int call);
 bool dvk_ipc_allowed(const struct dvk_proc *from, const struct dvk_proc *to);
 
+/* calls.c: the ipc() argument layout, shared by the user doors */
+long dvk_do_call(unsigned int nr, int first, unsigned long second, unsigned long third,
+		 void __user *ptr, long fifth);
+
 /* procfs.c */
 int dvk_procfs_init(void);
 void dvk_procfs_exit(void);

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every call with the ipc() argument layout (call, first, second, third,
+ * ptr, fifth), shared by the user doors: each handler unpacks the
+ * arguments its call uses, copies user memory in before the core changes
+ * any state, and copies results out after. The syscall door passes its
+ * registers straight in; an ioctl door passes the same five values.
+ */
+#include <linux/nospec.h>
+#include <linux/uaccess.h>
+#include <dvk/dvk_kernel.h>
+#include "dvk_internal.h"
+
+typedef long (*dvk_call_fn)(int first, unsigned long second, unsigned long third,
+			    void __user *ptr, long fifth);
+
+#define DVK_CALL(name)							\
+	static long dvk_call_##name(int first, unsigned long second,	\
+				   unsigned long third, void __user *ptr, long fifth)
+
+/*
+ * Prove a message buffer writable before the call changes any state, so a
+ * message is never taken from its sender only to be lost on the way out.
+ * Unlike fault_in_writeable(), which stores a zero, this reads the first
+ * and the last byte (the one or two pages the buffer touches) and writes
+ * each back unchanged.
+ */
+static int dvk_msg_writable(void __user *ptr)
+{
+	char __user *first = ptr, __user *last = first + sizeof(struct dvk_message) - 1;
+	char c;
+
+	/* 64 bytes touch at most two pages: those of the first and last byte. */
+	if (get_user(c, first) || put_user(c, first) || get_user(c, last) || put_user(c, last))
+		return EDVSFAULT;
+	return 0;
+}
+
+/* Copy a message in; calls that also write a result prove ptr writable. */
+static int dvk_msg_in(struct dvk_message *m, void __user *ptr, bool out_too)
+{
+	if (copy_from_user(m, ptr, sizeof(*m)))
+		return EDVSFAULT;
+	return out_too ? dvk_msg_writable(ptr) : 0;
+}
+
+static long dvk_msg_out(long ret, void __user *ptr, const struct dvk_message *m)
+{
+	if (ret == 0 && copy_to_user(ptr, m, sizeof(*m)))
+		return EDVSFAULT;
+	return ret;
+}
+
+/* Copy a descriptor out when the call succeeded. */
+static long dvk_desc_out(long ret, void __user *ptr, const void *d, size_t size)
+{
+	if (ret >= 0 && copy_to_user(ptr, d, size))
+		return EDVSFAULT;
+	return ret;
+}
+
+/* dvs_init(first = nodeid, ptr = struct dvs_usr * or NULL) */
+DVK_CALL(dvs_init)
+{
+	struct dvs_usr p;
+
+	if (!ptr)
+		return dvk_dvs_init(first, NULL);
+	if (copy_from_user(&p, ptr, sizeof(p)))
+		return EDVSFAULT;
+	return dvk_dvs_init(first, &p);
+}
+
+DVK_CALL(dvs_end)
+{
+	return dvk_dvs_end();
+}
+
+/* getdvsinfo(ptr = struct dvs_usr *): filled even when not initialised */
+DVK_CALL(getdvsinfo)
+{
+	struct dvs_usr d;
+	long ret = dvk_getdvsinfo(&d);
+
+	if (copy_to_user(ptr, &d, sizeof(d)))
+		return EDVSFAULT;
+	return ret;
+}
+
+/* dc_init(ptr = struct dc_usr *) */
+DVK_CALL(dc_init)
+{
+	struct dc_usr u;
+
+	if (copy_from_user(&u, ptr, sizeof(u)))
+		return EDVSFAULT;
+	return dvk_dc_init(&u);
+}
+
+/* dc_end(first = dcid) */
+DVK_CALL(dc_end)
+{
+	return dvk_dc_end(first);
+}
+
+/* getdcinfo(first = dcid or -1, ptr = struct dc_usr *) */
+DVK_CALL(getdcinfo)
+{
+	struct dc_usr u;
+
+	return dvk_desc_out(dvk_getdcinfo(first, &u), ptr, &u, sizeof(u));
+}
+
+/*
+ * bind(first = oper, second = dcid, third = pid, or for RMT_BIND a pointer
+ * to the 16-byte remote name, ptr = endpoint, fifth = nodeid)
+ */
+DVK_CALL(bind)
+{
+	char name[DVK_NAME_LEN] = "";
+	int pid = (int)third;
+
+	if (first == DVK_RMT_BIND) {
+		if (copy_from_user(name, (void __user *)third, sizeof(name)))
+			return EDVSFAULT;
+		if (dvk_name_check(name))
+			return EDVSNAMESIZE;
+		pid = 0;
+	}
+	return dvk_bind(first, (int)second, pid, (s32)(long)ptr, (int)fifth, name);
+}
+
+/* unbind(first = dcid, second = endpoint or SELF, third = timeout) */
+DVK_CALL(unbind)
+{
+	return dvk_unbind(first, (s32)second);
+}
+
+/* wait4bind(first = oper, second = endpoint or SELF, third = timeout ms) */
+DVK_CALL(wait4bind)
+{
+	return dvk_wait4bind(first, (s32)second, (long)third);
+}
+
+/* getep(first = pid) */
+DVK_CALL(getep)
+{
+	return dvk_getep(first);
+}
+
+/* getprocinfo(first = dcid or -1, second = slot number, ptr = struct proc_usr *) */
+DVK_CALL(getprocinfo)
+{
+	struct proc_usr u;
+
+	return dvk_desc_out(dvk_getprocinfo(first, (int)second, &u), ptr, &u, sizeof(u));
+}
+
+/* getpriv/setpriv(first = dcid, second = endpoint, ptr = struct priv_usr *) */
+DVK_CALL(getpriv)
+{
+	struct priv_usr u;
+
+	return dvk_desc_out(dvk_getpriv(first, (s32)second, &u), ptr, &u, sizeof(u));
+}
+
+DVK_CALL(setpriv)
+{
+	struct priv_usr u;
+
+	if (copy_from_user(&u, ptr, sizeof(u)))
+		return EDVSFAULT;
+	return dvk_desc_out(dvk_setpriv(first, (s32)second, &u), ptr, &u, sizeof(u));
+}
+
+/* send/reply(first = endpoint, ptr = message, fifth = timeout ms) */
+DVK_CALL(send)
+{
+	struct dvk_message m;
+
+	return dvk_msg_in(&m, ptr, false) ?: dvk_send(first, &m, fifth);
+}
+
+DVK_CALL(reply)
+{
+	struct dvk_message m;
+
+	return dvk_msg_in(&m, ptr, false) ?: dvk_reply(first, &m, fifth);
+}
+
+/* receive(first = endpoint or ANY, ptr = message, fifth = timeout ms) */
+DVK_CALL(receive)
+{
+	struct dvk_message m;
+
+	if (dvk_msg_writable(ptr))
+		return EDVSFAULT;
+	return dvk_msg_out(dvk_receive(first, &m, fifth), ptr, &m);
+}
+
+/* rcvrqst(ptr = message, fifth = timeout ms) */
+DVK_CALL(rcvrqst)
+{
+	struct dvk_message m;
+
+	if (dvk_msg_writable(ptr))
+		return EDVSFAULT;
+	return dvk_msg_out(dvk_rcvrqst(&m, fifth), ptr, &m);
+}
+
+/* sendrec(first = endpoint, ptr = request in, reply out, fifth = timeout ms) */
+DVK_CALL(sendrec)
+{
+	struct dvk_message m;
+
+	return dvk_msg_in(&m, ptr, true) ?: dvk_msg_out(dvk_sendrec(first, &m, fifth), ptr, &m);
+}
+
+/* notify(first = source slot or SELF or HARDWARE, second = endpoint, third = value) */
+DVK_CALL(notify)
+{
+	long value = (long)third;
+
+	if (first != DVK_HARDWARE && (value < -1 || value > 63))
+		return EDVSBADVALUE;
+	return dvk_notify(first, (s32)second, (int)value);
+}
+
+/* wakeup(first = dcid, second = endpoint) */
+DVK_CALL(wakeup)
+{
+	return dvk_wakeup(first, (s32)second);
+}
+
+/* vcopy(first = src, second = src addr, third = dst, ptr = dst addr, fifth = bytes) */
+DVK_CALL(vcopy)
+{
+	return dvk_vcopy(first, second, (s32)third, (unsigned long)ptr, fifth);
+}
+
+static const dvk_call_fn dvk_calls[DVK_NR_CALLS] = {
+	[DVK_DCINIT]		= dvk_call_dc_init,
+	[DVK_SEND]		= dvk_call_send,
+	[DVK_RECEIVE]		= dvk_call_receive,
+	[DVK_NOTIFY]		= dvk_call_notify,
+	[DVK_SENDREC]		= dvk_call_sendrec,
+	[DVK_RCVRQST]		= dvk_call_rcvrqst,
+	[DVK_REPLY]		= dvk_call_reply,
+	[DVK_DCEND]		= dvk_call_dc_end,
+	[DVK_BIND]		= dvk_call_bind,
+	[DVK_UNBIND]		= dvk_call_unbind,
+	[DVK_GETPRIV]		= dvk_call_getpriv,
+	[DVK_SETPRIV]		= dvk_call_setpriv,
+	[DVK_VCOPY]		= dvk_call_vcopy,
+	[DVK_GETDCINFO]		= dvk_call_getdcinfo,
+	[DVK_GETPROCINFO]	= dvk_call_getprocinfo,
+	[DVK_DVSINIT]		= dvk_call_dvs_init,
+	[DVK_DVSEND]		= dvk_call_dvs_end,
+	[DVK_GETEP]		= dvk_call_getep,
+	[DVK_GETDVSINFO]	= dvk_call_getdvsinfo,
+	[DVK_WAIT4BIND]		= dvk_call_wait4bind,
+	[DVK_WAKEUPEP]		= dvk_call_wakeup,
+};
+
+/**
+ * dvk_do_call() - run call @nr for the current task.
+ * @nr: the call number, already checked to be below DVK_NR_CALLS.
+ * @first: the ipc() layout's arguments, as each call documents them.
+ * @second: see @first.
+ * @third: see @first.
+ * @ptr: see @first.
+ * @fifth: see @first.
+ *
+ * Return: the call's result, or EDVSNOSYS for a call not implemented.
+ */
+long dvk_do_call(unsigned int nr, int first, unsigned long second, unsigned long third,
+		 void __user *ptr, long fifth)
+{
+	dvk_call_fn fn = dvk_calls[array_index_nospec(nr, DVK_NR_CALLS)];
+
+	return fn ? fn(first, second, third, ptr, fifth) : EDVSNOSYS;
+}
