@@ -205,6 +205,27 @@ void dvk_build_notify_locked(struct dvk_proc *p, int idx, struct dvk_message *m)
 	clear_bit(idx, p->notify_pending);
 }
 
+/*
+ * The bound local slot @ep names, for a call made by @p: lookup errors as
+ * dvk_ep_lookup_locked() with @dead_err, @self_err when it is @p itself
+ * (a NULL @p allows that), @rmt_err when it is a remote registration.
+ */
+static int dvk_peer_locked(struct dvk_dc *dc, struct dvk_proc *p, s32 ep, int dead_err,
+			   int self_err, int rmt_err, struct dvk_proc **qp)
+{
+	struct dvk_proc *q;
+	int ret = dvk_ep_lookup_locked(dc, ep, &q, dead_err);
+
+	if (ret)
+		return ret;
+	if (q == p)
+		return self_err;
+	if (q->usr.p_rts_flags & DVK_REMOTE)
+		return rmt_err;		/* remote IPC needs the proxies (not yet) */
+	*qp = q;
+	return 0;
+}
+
 /* Validate a destination of send, sendrec or reply. */
 static int dvk_dst_locked(struct dvk_dc *dc, struct dvk_proc *p, s32 ep, struct dvk_proc **dstp)
 {
@@ -213,13 +234,9 @@ static int dvk_dst_locked(struct dvk_dc *dc, struct dvk_proc *p, s32 ep, struct 
 
 	if (ep == DVK_ANY || ep == DVK_NONE || ep == DVK_SELF)
 		return EDVSBADDEST;
-	ret = dvk_ep_lookup_locked(dc, ep, &dst, EDVSDSTDIED);
+	ret = dvk_peer_locked(dc, p, ep, EDVSDSTDIED, EDVSBADDEST, EDVSNOPROXY, &dst);
 	if (ret)
 		return ret;
-	if (dst == p)
-		return EDVSBADDEST;
-	if (dst->usr.p_rts_flags & DVK_REMOTE)
-		return EDVSNOPROXY;	/* remote IPC needs the proxies (not yet) */
 	if (!dvk_ipc_allowed(p, dst))
 		return EDVSTRAPDENIED;
 	*dstp = dst;
@@ -356,13 +373,9 @@ static long dvk_do_receive(int call, s32 src_ep, struct dvk_message *m, long tim
 	if (src_ep != DVK_ANY) {
 		if (src_ep == DVK_NONE || src_ep == DVK_SELF)
 			return dvk_ipc_leave(dc, EDVSENDPOINT);
-		ret = dvk_ep_lookup_locked(dc, src_ep, &src, EDVSSRCDIED);
+		ret = dvk_peer_locked(dc, p, src_ep, EDVSSRCDIED, EDVSENDPOINT, EDVSNOPROXY, &src);
 		if (ret)
 			return dvk_ipc_leave(dc, ret);
-		if (src == p)
-			return dvk_ipc_leave(dc, EDVSENDPOINT);
-		if (src->usr.p_rts_flags & DVK_REMOTE)
-			return dvk_ipc_leave(dc, EDVSNOPROXY);
 	} else if (p->usr.p_misc_flags & DVK_MIS_WOKENUP) {
 		p->usr.p_misc_flags &= ~DVK_MIS_WOKENUP;
 		return dvk_ipc_leave(dc, EDVSWOKENUP);
@@ -511,17 +524,13 @@ long dvk_notify(int src_nr, s32 dst_ep, int value)
 	if (src_nr == DVK_HARDWARE) {
 		if (!capable(CAP_SYS_ADMIN))
 			return EDVSPERM;
-		if (!READ_ONCE(dvk_dvs.initialized))
-			return EDVSDVSINIT;
-		dc = dvk_dc_get(value);
-		if (!dc)
-			return value < 0 || value >= DVK_MAX_DCS ? EDVSBADDCID : EDVSDCNOTRUN;
+		ret = dvk_dc_find(value, false, &dc);
+		if (ret)
+			return ret;
 		spin_lock(&dc->lock);
-		ret = dvk_ep_lookup_locked(dc, dst_ep, &dst, EDVSDSTDIED);
+		ret = dvk_peer_locked(dc, NULL, dst_ep, EDVSDSTDIED, 0, EDVSNOPROXY, &dst);
 		if (!ret && !dvk_is_sysproc(dc, dst->usr.p_nr))
 			ret = EDVSTRAPDENIED;
-		if (!ret && (dst->usr.p_rts_flags & DVK_REMOTE))
-			ret = EDVSNOPROXY;
 		if (!ret)
 			dvk_notify_locked(dst, DVK_HARDWARE + dc->usr.dc_nr_tasks, DVK_HARDWARE, -1);
 		return dvk_ipc_leave(dc, ret);
@@ -540,11 +549,9 @@ long dvk_notify(int src_nr, s32 dst_ep, int value)
 		dst_ep = p->usr.p_endpoint;
 	if (dst_ep == DVK_ANY || dst_ep == DVK_NONE)
 		return dvk_ipc_leave(dc, EDVSBADDEST);
-	ret = dvk_ep_lookup_locked(dc, dst_ep, &dst, EDVSDSTDIED);
+	ret = dvk_peer_locked(dc, NULL, dst_ep, EDVSDSTDIED, 0, EDVSNOPROXY, &dst);
 	if (ret)
 		return dvk_ipc_leave(dc, ret);
-	if (dst->usr.p_rts_flags & DVK_REMOTE)
-		return dvk_ipc_leave(dc, EDVSNOPROXY);
 	if (!dvk_is_sysproc(dc, dst->usr.p_nr) || !dvk_ipc_allowed(p, dst))
 		return dvk_ipc_leave(dc, EDVSTRAPDENIED);
 	p->usr.p_lclsent++;
@@ -574,13 +581,9 @@ long dvk_wakeup(int dcid, s32 ep)
 		return ret;
 	if (dcid != dc->usr.dc_dcid)
 		return dvk_ipc_leave(dc, EDVSBADDCID);
-	ret = dvk_ep_lookup_locked(dc, ep, &t, EDVSNOTBIND);
+	ret = dvk_peer_locked(dc, p, ep, EDVSNOTBIND, EDVSBADPROC, EDVSRMTPROC, &t);
 	if (ret)
 		return dvk_ipc_leave(dc, ret);
-	if (t == p)
-		return dvk_ipc_leave(dc, EDVSBADPROC);
-	if (t->usr.p_rts_flags & DVK_REMOTE)
-		return dvk_ipc_leave(dc, EDVSRMTPROC);
 	if ((t->usr.p_rts_flags & DVK_RECEIVING) && !(t->usr.p_rts_flags & DVK_SENDING) &&
 	    t->usr.p_getfrom == DVK_ANY) {
 		t->usr.p_rts_flags &= ~DVK_RECEIVING;

@@ -111,10 +111,9 @@ int dvk_rmtbind(int dcid, const char *name, int ep, int nodeid)
 {
 	char n[DVK_NAME_LEN] = "";
 
-	for (size_t i = 0; name && name[i] && i < DVK_NAME_LEN; i++)
-		n[i] = name[i];
-	if (name && strlen(name) >= DVK_NAME_LEN)
+	if (!name || strlen(name) >= DVK_NAME_LEN)
 		return EDVSNAMESIZE;
+	memcpy(n, name, strlen(name));
 	return (int)dvk_call(DVK_BIND, DVK_RMT_BIND, (unsigned long)dcid, (unsigned long)n,
 			     (void *)(long)ep, nodeid);
 }

@@ -485,6 +485,40 @@ static void notify_coalesces(void)
 	t_down();
 }
 
+/* An "interrupt" from a root process that need not be bound. */
+static int child_hw_notified(void *arg)
+{
+	struct dvk_message m;
+
+	(void)arg;
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	C_EQ(dvk_receive_T(DVK_ANY, &m, 5000), 0);
+	C_EQ(m.m_source, DVK_HARDWARE);
+	C_EQ(m.m_type, DVK_NOTIFY_FROM(DVK_HARDWARE + 35));
+	return 0;
+}
+
+static void hardware_notify(void)
+{
+	int srv, usr;
+	pid_t s, u;
+
+	t_up();				/* this process stays unbound */
+	s = t_fork(child_hw_notified, NULL);
+	srv = dvk_lclbind(T_DC, s, SRV);
+	u = t_fork(child_sleep, NULL);
+	usr = dvk_lclbind(T_DC, u, USR);
+	T_EQ(dvk_notify_X(DVK_HARDWARE, srv, 5), EDVSDCNOTRUN);	/* value = dcid */
+	T_EQ(dvk_notify_X(DVK_HARDWARE, srv, 32), EDVSBADDCID);
+	T_EQ(dvk_notify_X(DVK_HARDWARE, usr, T_DC), EDVSTRAPDENIED);
+	T_EQ(dvk_notify_X(DVK_HARDWARE, DVK_ENDPOINT(1, 60), T_DC), EDVSDSTDIED);
+	T_EQ(dvk_notify_X(DVK_HARDWARE, srv, T_DC), 0);
+	T_EQ(t_join(s), 0);
+	kill(u, SIGKILL);
+	T_EQ(t_join_signal(u), SIGKILL);
+	t_down();
+}
+
 /* receive(from A) must not take a notification from B (the original's bug). */
 static int child_receive_from(void *arg)
 {
@@ -802,6 +836,7 @@ int main(void)
 	T_RUN(killed_peers);
 	T_RUN(notify_coalesces);
 	T_RUN(notify_respects_source);
+	T_RUN(hardware_notify);
 	T_RUN(wakeup);
 	T_RUN(bad_pointers);
 	T_RUN(threads_share_a_binding);
