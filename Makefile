@@ -2,8 +2,10 @@
 #
 #   make          ./linux (UML guest with the DVK), libdvk, tools, guest rootfs
 #   make demo     the above, then boot a guest node that initialises the DVS
-#   make test     every test: host unit tests, KUnit and in-guest tests
-#   make bench    the DVK against pipes, sockets, SysV queues, process_vm_readv
+#   make test     every test: host unit tests, KUnit and in-guest tests, dvk.ko in
+#                 UML and in the host VM (Debian's kernel under QEMU)
+#   make bench    the DVK against pipes, sockets, SysV queues, process_vm_readv, in
+#                 the UML guest and in the host VM
 #   make deps     install the Debian packages the build needs (sudo if not root)
 #
 # Build outputs go to build/ (B=...), never into the source tree.
@@ -28,7 +30,7 @@ DVK_VERSION := $(shell sed -n 's/^\#define DVK_VERSION[[:space:]]*\([0-9]*\).*/\
 GUEST_TESTS := $(patsubst tests/guest/%.c,$(B)/guest-tests/%,$(filter-out tests/guest/test_util.c,$(wildcard tests/guest/*.c)))
 HOST_TESTS  := $(patsubst tests/host/%.c,$(B)/host-tests/%,$(wildcard tests/host/*.c))
 
-.PHONY: all deps demo test bench kernel kernel-test lib tools rootfs clean install help
+.PHONY: all deps demo test bench kernel kernel-test kernel-mod modules modules-uml modules-debian lib tools rootfs clean install help
 .DELETE_ON_ERROR:
 
 all: linux lib tools rootfs
@@ -46,6 +48,20 @@ kernel:
 	@DVS_BUILD=$(abspath $(B)) JOBS=$(JOBS) uml/build-kernel.sh main
 kernel-test:
 	@DVS_BUILD=$(abspath $(B)) JOBS=$(JOBS) uml/build-kernel.sh test
+kernel-mod:
+	@DVS_BUILD=$(abspath $(B)) JOBS=$(JOBS) uml/build-kernel.sh mod
+
+# ---- dvk.ko and the test module, for the kernels the tests boot ------------
+#   uml-test: over the test kernel's built-in core (objective 3)
+#   uml-mod:  the whole core, for the UML kernel without DVKIPC
+#   debian:   the whole core, for Debian's kernel in the host VM
+modules: modules-uml modules-debian
+modules-uml: kernel-test kernel-mod
+	@$(MAKE) --no-print-directory -C host-mod TESTS=1 KDIR=$(abspath $(B))/kernel-test OUT=$(abspath $(B))/host-mod/uml-test
+	@$(MAKE) --no-print-directory -C host-mod TESTS=1 KDIR=$(abspath $(B))/kernel-mod OUT=$(abspath $(B))/host-mod/uml-mod
+modules-debian:
+	@kdir=$$(B=$(B) tools/hostvm.sh kdir) && \
+	$(MAKE) --no-print-directory -C host-mod TESTS=1 KDIR=$$kdir OUT=$(abspath $(B))/host-mod/debian
 
 # ---- libdvk ----------------------------------------------------------------
 lib: $(B)/lib/libdvk.a $(B)/lib/libdvk.so $(B)/lib/dvk.pc
@@ -100,12 +116,13 @@ demo: deps
 	@tools/demo.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all kernel-test $(HOST_TESTS)
+	@$(MAKE) --no-print-directory all modules $(HOST_TESTS)
 	@B=$(B) tests/run.sh
 
-# Figures go to stdout and to $(B)/bench.txt; never asserted (see tools/bench.sh).
+# Figures go to stdout and to $(B)/bench.txt; never asserted (see tools/bench.sh):
+# the UML guest, then Debian's kernel in the host VM with dvk.ko.
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all modules-debian
 	@B=$(B) tools/bench.sh
 
 clean:

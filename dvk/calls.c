@@ -6,6 +6,7 @@
  * any state, and copies results out after. The syscall door passes its
  * registers straight in; an ioctl door passes the same five values.
  */
+#include <linux/export.h>
 #include <linux/nospec.h>
 #include <linux/uaccess.h>
 #include <dvk/dvk_kernel.h>
@@ -280,3 +281,4 @@ long dvk_do_call(unsigned int nr, int first, unsigned long second, unsigned long
 
 	return fn ? fn(first, second, third, ptr, fifth) : EDVSNOSYS;
 }
+EXPORT_SYMBOL_GPL(dvk_do_call);

@@ -106,6 +106,18 @@ int dvk_mm_rw(struct mm_struct *mm, unsigned long raddr, void __user *ubuf, void
 }
 
 /*
+ * Copy between the caller's own memory at @addr and @mm's at @raddr. A
+ * kernel thread's own memory is its kernel buffers (door 3).
+ */
+static int dvk_self_rw(struct mm_struct *mm, unsigned long raddr, unsigned long addr,
+		       size_t len, bool to_mm)
+{
+	if (current->flags & PF_KTHREAD)
+		return dvk_mm_rw(mm, raddr, NULL, (void *)addr, len, to_mm);
+	return dvk_mm_rw(mm, raddr, (void __user *)addr, NULL, len, to_mm);
+}
+
+/*
  * Copy @len bytes; a NULL mm stands for the caller's own memory. @chunk is
  * the DVS copy buffer size, the bounce size for a third-party copy.
  */
@@ -116,9 +128,9 @@ static int dvk_copy(struct mm_struct *smm, unsigned long saddr, struct mm_struct
 	int ret = 0;
 
 	if (!smm)
-		return dvk_mm_rw(dmm, daddr, (void __user *)saddr, NULL, len, true);
+		return dvk_self_rw(dmm, daddr, saddr, len, true);
 	if (!dmm)
-		return dvk_mm_rw(smm, saddr, (void __user *)daddr, NULL, len, false);
+		return dvk_self_rw(smm, saddr, daddr, len, false);
 	buf = kvmalloc(min(len, chunk), GFP_KERNEL);
 	if (!buf)
 		return EDVSNOMEM;
@@ -162,6 +174,9 @@ static int dvk_party_locked(struct dvk_dc *dc, struct dvk_proc *rq, s32 ep, int 
 		return EDVSPROCSTS;
 	if (p->usr.p_rts_flags & DVK_ONCOPY)
 		return EDVSBUSY;
+	/* A kernel thread's buffers are reachable from its own context only. */
+	if (p != rq && (p->task->flags & PF_KTHREAD))
+		return EDVSPERM;
 	*pp = p;
 	return 0;
 }
@@ -178,11 +193,14 @@ static int dvk_party_locked(struct dvk_dc *dc, struct dvk_proc *rq, s32 ep, int 
  * The requester must be a system slot allowed to IPC to both parties;
  * each party other than the requester must be blocked receiving (the
  * MINIX pattern: a server copies to or from a client waiting in sendrec).
- * Source and destination must differ.
+ * Source and destination must differ. A kernel thread (door 3) copies
+ * between its kernel buffers and another endpoint's user memory; as the
+ * other party of someone else's copy it gets EDVSPERM.
  *
  * Return: the bytes copied, or EDVSRANGE (size), EDVSENDPOINT (same
  * endpoint twice, ANY, NONE, stale), EDVSSRCDIED, EDVSDSTDIED,
  * EDVSPROCSTS, EDVSBUSY (already in a copy), EDVSTRAPDENIED, EDVSNOPROXY,
+ * EDVSPERM (same process on both sides, or another's kernel thread),
  * EDVSFAULT, EDVSINTR, and the errors common to all calls.
  */
 long dvk_vcopy(s32 src_ep, unsigned long saddr, s32 dst_ep, unsigned long daddr, long bytes)

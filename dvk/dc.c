@@ -14,6 +14,9 @@
 #include <dvk/dvk_kernel.h>
 #include "dvk_internal.h"
 
+/* DCs allocated and not yet freed: none may remain when the core stops. */
+static atomic_t dvk_dcs_alive = ATOMIC_INIT(0);
+
 static void dvk_dc_free(struct work_struct *work)
 {
 	struct dvk_dc *dc = container_of(to_rcu_work(work), struct dvk_dc, free_work);
@@ -22,6 +25,17 @@ static void dvk_dc_free(struct work_struct *work)
 	kvfree(dc->notify_args);
 	kvfree(dc->procs);
 	kfree(dc);
+	atomic_dec(&dvk_dcs_alive);
+}
+
+/**
+ * dvk_dcs_allocated() - how many DCs are allocated and not yet freed.
+ *
+ * Return: the count; 0 once the core has stopped cleanly.
+ */
+int dvk_dcs_allocated(void)
+{
+	return atomic_read(&dvk_dcs_alive);
 }
 
 static void dvk_dc_release(struct kref *kref)
@@ -30,7 +44,7 @@ static void dvk_dc_release(struct kref *kref)
 
 	/* Lookups run under RCU: free only after they are all done. */
 	INIT_RCU_WORK(&dc->free_work, dvk_dc_free);
-	queue_rcu_work(system_wq, &dc->free_work);
+	queue_rcu_work(dvk_wq, &dc->free_work);
 }
 
 /**
@@ -171,6 +185,7 @@ struct dvk_dc *dvk_dc_alloc(const struct dc_usr *u, int nodeid)
 	dc->running = true;
 	for (i = 0; i < nslots; i++)
 		dvk_slot_init(dc, &dc->procs[i], i - u->dc_nr_tasks);
+	atomic_inc(&dvk_dcs_alive);
 	return dc;
 }
 

@@ -46,6 +46,7 @@ struct dvk_dvs {
 };
 
 extern struct dvk_dvs dvk_dvs;
+extern struct workqueue_struct *dvk_wq;
 
 /**
  * struct dvk_wait - one blocked call, on the caller's stack.
@@ -154,6 +155,9 @@ int dvk_dvs_check(const struct dvs_usr *p);
 int dvk_call_decode(unsigned int call, unsigned int *nr);
 void dvk_dvs_snapshot(struct dvs_usr *out);
 void dvk_door_set(unsigned int door, bool open);
+long dvk_dvs_teardown(void);
+int dvk_core_init(void);
+void dvk_core_exit(void);
 
 /* dc.c */
 int dvk_dc_check(const struct dc_usr *u, const struct dvs_usr *dvs);
@@ -162,6 +166,7 @@ struct dvk_dc *dvk_dc_get(int dcid);
 int dvk_dc_find(int dcid, bool self_ok, struct dvk_dc **dcp);
 void dvk_dc_put(struct dvk_dc *dc);
 void dvk_dcs_end_all(void);
+int dvk_dcs_allocated(void);
 static inline bool dvk_nr_ok(const struct dvk_dc *dc, int nr)
 {
 	return nr >= -dc->usr.dc_nr_tasks && nr < dc->usr.dc_nr_procs;

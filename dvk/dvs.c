@@ -6,7 +6,9 @@
 #include <linux/capability.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
+#include <linux/rcupdate.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 #include <dvk/dvk_kernel.h>
 #include "dvk_internal.h"
 
@@ -14,6 +16,9 @@ struct dvk_dvs dvk_dvs = {
 	.rwsem = __RWSEM_INITIALIZER(dvk_dvs.rwsem),
 	.usr = DVK_DVS_DEFAULTS,
 };
+
+/* Frees DCs after a grace period; its own, so a module exit can drain it. */
+struct workqueue_struct *dvk_wq;
 
 static bool dvk_name_char_ok(char c)
 {
@@ -128,6 +133,7 @@ void dvk_door_set(unsigned int door, bool open)
 		dvk_dvs.doors &= ~door;
 	up_write(&dvk_dvs.rwsem);
 }
+EXPORT_SYMBOL_GPL(dvk_door_set);
 
 /**
  * dvk_dvs_init() - initialise the DVS on this node.
@@ -180,10 +186,17 @@ EXPORT_SYMBOL_GPL(dvk_dvs_init);
  */
 long dvk_dvs_end(void)
 {
-	struct dvs_usr defaults = DVK_DVS_DEFAULTS;
-
 	if (!capable(CAP_SYS_ADMIN))
 		return EDVSPERM;
+	return dvk_dvs_teardown();
+}
+EXPORT_SYMBOL_GPL(dvk_dvs_end);
+
+/* dvs_end without the permission check: also the module's unload path. */
+long dvk_dvs_teardown(void)
+{
+	struct dvs_usr defaults = DVK_DVS_DEFAULTS;
+
 	down_write(&dvk_dvs.rwsem);
 	if (!dvk_dvs.initialized) {
 		up_write(&dvk_dvs.rwsem);
@@ -196,7 +209,6 @@ long dvk_dvs_end(void)
 	pr_info("dvk: DVS ended\n");
 	return 0;
 }
-EXPORT_SYMBOL_GPL(dvk_dvs_end);
 
 /**
  * dvk_getdvsinfo() - read the DVS descriptor.
@@ -211,3 +223,50 @@ long dvk_getdvsinfo(struct dvs_usr *out)
 	return out->d_nodeid >= 0 ? out->d_nodeid : EDVSDVSINIT;
 }
 EXPORT_SYMBOL_GPL(dvk_getdvsinfo);
+
+/**
+ * dvk_core_init() - start the core: the DC workqueue, the exit hook and
+ * /proc/dvs. Called once by whoever carries the core (the built-in
+ * syscall door, or dvk.ko) before it opens a door.
+ *
+ * Return: 0 or a negative errno.
+ */
+int dvk_core_init(void)
+{
+	int ret;
+
+	dvk_wq = alloc_workqueue("dvk", 0, 0);
+	if (!dvk_wq)
+		return -ENOMEM;
+	ret = dvk_exit_hook_init();
+	if (ret)
+		goto err_wq;
+	ret = dvk_procfs_init();
+	if (ret) {
+		pr_err("dvk: cannot create /proc/dvs (%d)\n", ret);
+		goto err_hook;
+	}
+	return 0;
+
+err_hook:
+	dvk_exit_hook_exit();
+err_wq:
+	destroy_workqueue(dvk_wq);
+	return ret;
+}
+
+/**
+ * dvk_core_exit() - undo dvk_core_init() once every door is closed: end
+ * the DVS (unbinding everyone), remove /proc/dvs, stop the exit hook and
+ * wait until the last DC is freed, so no core code or data stays in use.
+ */
+void dvk_core_exit(void)
+{
+	dvk_dvs_teardown();
+	dvk_procfs_exit();
+	dvk_exit_hook_exit();
+	/* DC frees are queued from RCU callbacks: let those run, then drain. */
+	rcu_barrier();
+	destroy_workqueue(dvk_wq);
+	WARN(dvk_dcs_allocated(), "dvk: %d DCs left allocated\n", dvk_dcs_allocated());
+}

@@ -30,16 +30,10 @@ SYSCALL_DEFINE6(dvkipc, unsigned int, call, int, first, unsigned long, second,
 
 static int __init dvk_ipc_door_init(void)
 {
-	int ret = dvk_exit_hook_init();
+	int ret = dvk_core_init();
 
 	if (ret)
 		return ret;
-	ret = dvk_procfs_init();
-	if (ret) {
-		pr_err("dvk: cannot create /proc/dvs (%d)\n", ret);
-		dvk_exit_hook_exit();
-		return ret;
-	}
 	dvk_door_set(DVS_IPC, true);
 	pr_info("dvk: DVK IPC door open (syscall %d, ABI %d)\n", DVK_SYSCALL_NR, DVK_VERSION);
 	return 0;

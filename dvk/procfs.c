@@ -30,7 +30,8 @@ static int dvk_info_show(struct seq_file *m, void *v)
 		   sizeof(struct dvk_proc), proc_aligned);
 	seq_printf(m, "sizeof(dc)=%zu\nsizeof(node)=%zu\n",
 		   sizeof(struct dvk_dc), sizeof(struct dvk_node));
-	seq_printf(m, "syscall=%d\n", DVK_SYSCALL_NR);
+	/* The system call's number while that door is open, else -1. */
+	seq_printf(m, "syscall=%d\n", d.d_flags & DVS_IPC ? DVK_SYSCALL_NR : -1);
 	return 0;
 }
 

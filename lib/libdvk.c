@@ -7,13 +7,22 @@
  * per call site would add nothing but a way to pass the wrong one.
  */
 #include <errno.h>
-#include <string.h>
+#include <fcntl.h>
 #include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <dvk/libdvk.h>
 
-static _Atomic int dvk_door_open;	/* 0 = not chosen yet */
+/*
+ * 0 = not chosen yet, else DVS_IPC or DVS_IOCTL; with DVS_IOCTL, dvk_fd is
+ * the open /dev/dvk (set before the door is published).
+ */
+static _Atomic int dvk_door_open;
+static _Atomic int dvk_fd = -1;
 
 static long dvk_ipc_raw(unsigned int call, int first, unsigned long second,
 			unsigned long third, void *ptr, long fifth)
@@ -23,24 +32,66 @@ static long dvk_ipc_raw(unsigned int call, int first, unsigned long second,
 	return r < 0 ? -errno : r;
 }
 
+static long dvk_ioctl_raw(int fd, unsigned int n, int first, unsigned long second,
+			  unsigned long third, void *ptr, long fifth)
+{
+	struct dvk_ioc_args a = {
+		.first = first, .second = second, .third = third,
+		.ptr = (uintptr_t)ptr, .fifth = fifth,
+	};
+
+	/* ioctl() returns an int; the full result is in a.ret. */
+	return ioctl(fd, DVK_IOC(n), &a) < 0 ? -errno : a.ret;
+}
+
+/* The system call door, if this kernel has it. */
+static int dvk_try_ipc(void)
+{
+	struct dvs_usr d;
+
+	if (dvk_ipc_raw(DVK_CALL_ENCODE(DVK_GETDVSINFO), 0, 0, 0, &d, 0) == -ENOSYS)
+		return EDVSNODEV;
+	return DVS_IPC;
+}
+
+/* /dev/dvk, if dvk.ko is loaded; the descriptor stays open for the process. */
+static int dvk_try_ioctl(void)
+{
+	int expected = -1, fd = open(DVK_DEV_PATH, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return EDVSNODEV;
+	if (!atomic_compare_exchange_strong(&dvk_fd, &expected, fd))
+		close(fd);	/* another thread got there first */
+	return DVS_IOCTL;
+}
+
 /**
  * dvk_open() - choose the door for this process.
  *
- * Return: DVS_IPC when the kernel has the dvkipc system call, else
- * EDVSNODEV (no DVK in this kernel: build the guest with DVKIPC).
+ * The system call when the kernel has it (DVKIPC built in), else
+ * /dev/dvk (dvk.ko). DVK_DOOR=ipc or DVK_DOOR=ioctl in the environment
+ * insists on one (on a kernel with both, to use the other).
+ *
+ * Return: DVS_IPC or DVS_IOCTL, or EDVSNODEV when no DVK door is open on
+ * this kernel (build the guest with DVKIPC, or load dvk.ko).
  */
 int dvk_open(void)
 {
-	struct dvs_usr d;
-	long r;
+	const char *want = getenv("DVK_DOOR");
+	int door = atomic_load(&dvk_door_open);
 
-	if (atomic_load(&dvk_door_open))
-		return atomic_load(&dvk_door_open);
-	r = dvk_ipc_raw(DVK_CALL_ENCODE(DVK_GETDVSINFO), 0, 0, 0, &d, 0);
-	if (r == -ENOSYS)
-		return EDVSNODEV;
-	atomic_store(&dvk_door_open, DVS_IPC);
-	return DVS_IPC;
+	if (door)
+		return door;
+	if (want && !strcmp(want, "ioctl"))
+		door = dvk_try_ioctl();
+	else if (want && !strcmp(want, "ipc"))
+		door = dvk_try_ipc();
+	else if ((door = dvk_try_ipc()) < 0)
+		door = dvk_try_ioctl();
+	if (door > 0)
+		atomic_store(&dvk_door_open, door);
+	return door;
 }
 
 int dvk_door(void)
@@ -50,7 +101,11 @@ int dvk_door(void)
 
 void dvk_close(void)
 {
+	int fd = atomic_exchange(&dvk_fd, -1);
+
 	atomic_store(&dvk_door_open, 0);
+	if (fd >= 0)
+		close(fd);
 }
 
 long dvk_call(int n, int first, unsigned long second, unsigned long third,
@@ -62,6 +117,9 @@ long dvk_call(int n, int first, unsigned long second, unsigned long third,
 		return door;
 	if (n < 0 || n >= DVK_NR_CALLS)
 		return EDVSNOSYS;
+	if (door == DVS_IOCTL)
+		return dvk_ioctl_raw(atomic_load(&dvk_fd), (unsigned int)n, first, second,
+				     third, ptr, fifth);
 	return dvk_ipc_raw(DVK_CALL_ENCODE((unsigned int)n), first, second, third, ptr, fifth);
 }
 

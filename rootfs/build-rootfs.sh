@@ -24,7 +24,7 @@ done
 install -m755 "$top/rootfs/init" "$stage/sbin/init"
 for t in dvs dvs-ping dvs-bench; do install -m755 "$b/tools/$t" "$stage/usr/bin/$t"; done
 install -m755 "$top/tests/guest/run-guest-tests" "$stage/usr/lib/dvs-tests/"
-for t in "$b"/guest-tests/* "$top"/tests/guest/test-*.sh "$top"/tests/guest/check.sh; do install -m755 "$t" "$stage/usr/lib/dvs-tests/"; done
+for t in "$b"/guest-tests/* "$top"/tests/guest/*.sh; do install -m755 "$t" "$stage/usr/lib/dvs-tests/"; done
 # libdvk for dynamically linked programs, with the libc it needs.
 install -m755 "$b/lib/libdvk.so.0" "$stage/usr/lib/"
 install -m644 "$top"/include/dvk/{dvk_abi.h,dvk_errno.h,libdvk.h} "$stage/usr/include/dvk/"

@@ -7,7 +7,11 @@
 # 2. guest: the test kernel (KASAN, lockdep, KUnit) boots the rootfs and runs
 #    the in-guest test programs; its KUnit suites run during boot;
 # 3. node: ./linux boots as a DVS node from dvs.* parameters (the demo), and
-#    stays up until uml_mconsole halts it.
+#    stays up until uml_mconsole halts it;
+# 4. dvk.ko: over the test kernel's built-in core (objective 3, ioctl door
+#    only); as the whole DVK in a UML kernel without DVKIPC (the in-guest
+#    suite again, through /dev/dvk, then load/unload and the kernel-thread
+#    endpoint); the same on Debian's real kernel in the host VM (QEMU).
 # Any kernel report (WARNING, BUG, KASAN, lockdep, Oops, panic) in a guest log
 # fails the run. Logs are kept in $B/test-logs/.
 set -uo pipefail
@@ -41,6 +45,7 @@ count() {
 		case $line in
 		PASS:*) passed=$((passed + 1)); echo "$line" ;;
 		FAIL:*) failed=$((failed + 1)); echo "$line" ;;
+		*"KTAP version"* | *"# Subtest:"* | *" ok "[0-9]* | "    1.."*) ;;	# KUnit's, counted apart
 		"  "*) echo "$line" ;;
 		esac
 	done < "$1"
@@ -139,6 +144,60 @@ else
 fi
 [ -e "$work/dvshalt" ] && result FAIL node/mconsole-cleanup "$work/dvshalt left behind" ||
 	result PASS node/mconsole-cleanup
+
+# The modules of one kernel, as a hostfs directory with the command to run.
+moddir() {	# moddir NAME FLAVOUR CMD: prints the directory
+	local d=$work/$1
+	mkdir -p "$d"
+	cp "$B/host-mod/$2/dvk.ko" "$B/host-mod/$2/dvk_echo.ko" "$d/"
+	printf '%s\n' "$3" > "$d/cmd.sh"
+	echo "$d"
+}
+
+# The end of a dvs.run=cmd boot: its exit status and the kernel log scan.
+cmd_done() {	# cmd_done NAME LOG RC
+	if [ "$3" = 0 ] && grep -q '^dvs-init: exit status 0$' "$2"; then
+		result PASS "$1/clean-run-and-halt"
+	else
+		result FAIL "$1/clean-run-and-halt" "exit $3, $(grep '^dvs-init: exit status' "$2" || echo no exit status); see $2"
+	fi
+	count "$2"
+	scan_kernel_log "$1" "$2"
+}
+
+# Runs the whole in-guest suite through /dev/dvk, then the module's own tests.
+suite_then_module='insmod $M/dvk.ko && /usr/lib/dvs-tests/run-guest-tests; rmmod dvk; /usr/lib/dvs-tests/module-tests.sh core $M'
+
+echo "== dvk.ko over the built-in core (test kernel: objective 3, kernel-thread endpoint)"
+log=$logs/module-door.log
+d=$(moddir mod-door uml-test '/usr/lib/dvs-tests/module-tests.sh door /host')
+boot_uml "$B/kernel-test/linux" "$log" dvsdoor 300 dvs.run=cmd dvs.hostdir="$d" dvs.cmd=/host/cmd.sh
+cmd_done module-door "$log" $?
+
+echo "== dvk.ko in UML without DVKIPC (modular test kernel: in-guest suite via /dev/dvk, life cycle)"
+log=$logs/module-uml.log
+start=$(date +%s)
+d=$(moddir mod-uml uml-mod "M=/host; ${suite_then_module}")
+boot_uml "$B/kernel-mod/linux" "$log" dvsmod 900 dvs.run=cmd dvs.hostdir="$d" dvs.cmd=/host/cmd.sh dvs.doors=2
+rc=$?
+echo "   booted, tested and halted in $(( $(date +%s) - start )) s (exit $rc)"
+grep -q '^dvs-tests: end' "$log" && result PASS module-uml/all-programs-ran ||
+	result FAIL module-uml/all-programs-ran "the run stopped early; see $log"
+cmd_done module-uml "$log" $rc
+
+echo "== dvk.ko in the host VM (Debian $(B=$B tools/hostvm.sh release), QEMU)"
+log=$logs/module-hostvm.log
+start=$(date +%s)
+m=$B/host-mod/debian
+B=$B tools/hostvm.sh run --timeout 1200 --log "$log" --append dvs.doors=2 \
+	--add "$m/dvk.ko:/lib/modules/dvk/dvk.ko" --add "$m/dvk_echo.ko:/lib/modules/dvk/dvk_echo.ko" \
+	-- sh -c "M=/lib/modules/dvk; ${suite_then_module}" > "$logs/module-hostvm.out" 2>&1
+rc=$?
+echo "   booted, tested and halted in $(( $(date +%s) - start )) s (exit $rc)"
+tr -d '\r' < "$log" > "$log.txt" 2>/dev/null
+grep -q '^dvs-tests: end' "$log.txt" && result PASS hostvm/all-programs-ran ||
+	result FAIL hostvm/all-programs-ran "the run stopped early; see $log and $logs/module-hostvm.out"
+cmd_done hostvm "$log.txt" $rc
 
 echo
 echo "$passed passed, $failed failed"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make bench: boot ./linux (the production kernel: no KASAN or lockdep to
 # distort timings) with dvs.run=bench, pinned to one host CPU, and print the
-# guest's table. Every figure and its baseline come from that one kernel.
+# guest's table; then the same table from Debian's kernel in the host VM
+# (tools/hostvm.sh, one vCPU, pinned) with dvk.ko. Every figure and its
+# baseline come from one kernel: TCG distorts absolute times, not ratios.
 #   BENCH_SCALE=N   multiply the iteration counts (default 1)
 #   BENCH_CPU=N     the host CPU to pin the guest to (default: the last one)
 set -euo pipefail
@@ -18,5 +20,18 @@ taskset -c "$cpu" timeout 900 ./linux umid=dvsbench uml_dir="$work" \
 	ubd0="$work/root.img" root=/dev/ubda mem=512M \
 	con=null ssl=null con0=null,fd:1 dvs.run=bench dvs.scale="${BENCH_SCALE:-1}" \
 	< /dev/null 2>&1 | tr -d '\r' > "$work/log"
-sed -n '/^DVK local benchmark/,/higher is better)/p' "$work/log" | grep -v '^bench: ' | tee "$B/bench.txt"
+table() {	# table LOG: the bench's table out of a console log
+	tr -d '\r' < "$1" | sed -n '/^DVK local benchmark/,/higher is better)/p' | grep -v '^bench: '
+}
+table "$work/log" | tee "$B/bench.txt"
 grep -q 'higher is better' "$B/bench.txt" || { echo "bench: the guest did not finish; log:"; tail -30 "$work/log"; exit 1; }
+
+rel=$(B=$B tools/hostvm.sh release)
+echo
+echo "== make bench: host VM, Debian $rel with dvk.ko (QEMU TCG, 1 vCPU on host CPU $cpu)"
+m=$B/host-mod/debian
+B=$B taskset -c "$cpu" tools/hostvm.sh run --smp 1 --timeout 1800 --log "$work/vmlog" \
+	--add "$m/dvk.ko:/lib/modules/dvk/dvk.ko" \
+	-- sh -c "insmod /lib/modules/dvk/dvk.ko && dvs-bench ${BENCH_SCALE:-1}" > /dev/null || true
+{ echo; echo "host VM: Debian $rel, dvk.ko, /dev/dvk"; table "$work/vmlog"; } | tee -a "$B/bench.txt"
+grep -q 'higher is better' "$work/vmlog" || { echo "bench: the host VM did not finish; log:"; tail -30 "$work/vmlog"; exit 1; }

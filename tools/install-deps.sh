@@ -9,6 +9,7 @@ pkgs=(
 	busybox-static e2fsprogs					# guest root filesystem
 	uml-utilities							# uml_mconsole, tunctl, uml_switch
 	python3 kmod cpio fakeroot file					# kernel build helpers
+	qemu-system-x86							# the host VM (tools/hostvm.sh)
 )
 
 missing=()

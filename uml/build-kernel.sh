@@ -3,6 +3,11 @@
 #
 #   uml/build-kernel.sh main   ->  build/kernel-main/linux   (the ./linux users run)
 #   uml/build-kernel.sh test   ->  build/kernel-test/linux   (KASAN, lockdep, KUnit)
+#   uml/build-kernel.sh mod    ->  build/kernel-mod/linux    (as test, but no DVKIPC:
+#                                  the DVK comes as host-mod's dvk.ko)
+#
+# Each tree is also prepared for out-of-tree modules (host-mod/ builds
+# against it with KDIR=build/kernel-<flavour>).
 #
 # The source is Debian's linux-source-6.1 tarball, unpacked once into
 # build/src/ and patched with uml/patches/series. The DVK core (dvk/) and the
@@ -11,7 +16,7 @@
 # The tree is unpacked again only when the tarball or a patch changes.
 set -euo pipefail
 
-flavour=${1:?usage: build-kernel.sh main|test}
+flavour=${1:?usage: build-kernel.sh main|test|mod}
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${DVS_BUILD:-$top/build}
 tarball=${LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
@@ -20,7 +25,8 @@ jobs=${JOBS:-$(nproc)}
 case $flavour in
 main) fragments=("$top/uml/config/dvs.config") ;;
 test) fragments=("$top/uml/config/dvs.config" "$top/uml/config/debug.config") ;;
-*) echo "build-kernel.sh: unknown flavour '$flavour' (main or test)" >&2; exit 2 ;;
+mod) fragments=("$top/uml/config/dvs.config" "$top/uml/config/debug.config" "$top/uml/config/modular.config") ;;
+*) echo "build-kernel.sh: unknown flavour '$flavour' (main, test or mod)" >&2; exit 2 ;;
 esac
 
 if [ ! -r "$tarball" ]; then
@@ -67,14 +73,20 @@ if [ "$(cat "$objdir/.dvs-config-stamp" 2>/dev/null)" != "$cfgstamp" ] || [ ! -f
 	kmake defconfig >/dev/null
 	(cd "$objdir" && "$src/scripts/kconfig/merge_config.sh" -m -O "$objdir" .config "${fragments[@]}" >/dev/null)
 	kmake olddefconfig >/dev/null
-	missing=0
-	for f in "${fragments[@]}"; do
-		while IFS= read -r line; do
-			case $line in ''|'#'*) continue ;; esac
-			grep -qxF "$line" "$objdir/.config" || { echo "build-kernel.sh: $line did not reach .config" >&2; missing=1; }
-		done < "$f"
-	done
-	[ $missing = 0 ] || exit 1
+	# Every symbol as the last fragment setting it says; "is not set" also
+	# holds when the symbol is not visible at all.
+	missing=$(cat "${fragments[@]}" | awk '
+		/^CONFIG_[A-Za-z0-9_]+=/ { s = $0; sub(/=.*/, "", s); want[s] = $0; next }
+		/^# CONFIG_[A-Za-z0-9_]+ is not set/ { want[$2] = "unset"; next }
+		END { for (s in want) print s " " want[s] }' |
+		while read -r sym line; do
+			if [ "$line" = unset ]; then
+				grep -q "^$sym=" "$objdir/.config" && echo "$sym is set, should not be"
+			else
+				grep -qxF "$line" "$objdir/.config" || echo "$line did not reach .config"
+			fi
+		done || true)
+	[ -z "$missing" ] || { echo "$missing" | sed 's/^/build-kernel.sh: /' >&2; exit 1; }
 	echo "$cfgstamp" > "$objdir/.dvs-config-stamp"
 fi
 
@@ -83,7 +95,7 @@ log=$build/kernel-$flavour.log
 echo "  [kernel $flavour] building with $jobs jobs (log: ${log#$top/})"
 start=$(date +%s)
 set +e
-make -C "$src" O="$objdir" ARCH=um CC="$cc" HOSTCC="$cc" -j"$jobs" linux 2>&1 | tee "$log" |
+make -C "$src" O="$objdir" ARCH=um CC="$cc" HOSTCC="$cc" -j"$jobs" linux modules 2>&1 | tee "$log" |
 	awk -v f="$flavour" '/^  [A-Z]/ { n++; if (n % 500 == 0) { printf "  [kernel %s] %d steps\n", f, n; fflush() } }'
 rc=${PIPESTATUS[0]}
 set -e

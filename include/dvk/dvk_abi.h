@@ -10,6 +10,7 @@
 #ifndef _DVK_ABI_H
 #define _DVK_ABI_H
 
+#include <linux/ioctl.h>
 #include <linux/types.h>
 #include <dvk/dvk_errno.h>
 
@@ -45,6 +46,28 @@ enum dvk_call { DVK_CALLS(DVK_CALL_ENUM) DVK_NR_CALLS };
 #define DVK_SYSCALL_NR		500
 #define DVK_IPC_VERSION		1
 #define DVK_CALL_ENCODE(n)	((DVK_IPC_VERSION << 16) | ((n) << 8))
+
+/*
+ * Door 2, the IOCTL flavour: /dev/dvk (dvk.ko). Call n is the ioctl
+ * DVK_IOC(n) on an open /dev/dvk, its argument a struct dvk_ioc_args with
+ * the five ipc() values; the ioctl returns what the system call would and
+ * also stores it in @ret. Argument words are 64 bits wide for every ABI,
+ * so 32-bit callers need no translation. A command of another type, size
+ * or direction gets ENOTTY; n >= DVK_NR_CALLS EDVSNOSYS.
+ */
+#define DVK_IOC_MAGIC		0xE3
+#define DVK_DEV_PATH		"/dev/dvk"
+
+struct dvk_ioc_args {
+	__s64 first;
+	__u64 second;
+	__u64 third;
+	__u64 ptr;		/* a user address */
+	__s64 fifth;
+	__s64 ret;		/* out: the call's result */
+};
+
+#define DVK_IOC(n)		_IOWR(DVK_IOC_MAGIC, (n), struct dvk_ioc_args)
 
 /* ---- DVS-wide limits, flags and version ------------------------------ */
 
@@ -257,5 +280,6 @@ _Static_assert(sizeof(struct dvs_usr) == 64, "dvs_usr is 64 bytes");
 _Static_assert(sizeof(struct dc_usr) == 64, "dc_usr is 64 bytes");
 _Static_assert(sizeof(struct proc_usr) == 104, "proc_usr is 104 bytes");
 _Static_assert(sizeof(struct priv_usr) == 40, "priv_usr is 40 bytes");
+_Static_assert(sizeof(struct dvk_ioc_args) == 48, "dvk_ioc_args is 48 bytes");
 
 #endif /* _DVK_ABI_H */

@@ -16,7 +16,10 @@
 extern "C" {
 #endif
 
-/* The door in use: DVS_IPC (dvkipc system call) or DVS_IOCTL (/dev/dvk). */
+/*
+ * The door in use: DVS_IPC (dvkipc system call) or DVS_IOCTL (/dev/dvk),
+ * chosen in that order; DVK_DOOR=ipc|ioctl in the environment insists.
+ */
 int dvk_open(void);
 int dvk_door(void);
 void dvk_close(void);

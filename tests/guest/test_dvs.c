@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * DVS-level calls through the syscall door: dvs_init, dvs_end, getdvsinfo,
- * their every bad argument, bad pointers and bad call encodings.
- * Runs as root in the guest, with the DVS not initialised on entry.
+ * DVS-level calls through whichever door the run uses: dvs_init, dvs_end,
+ * getdvsinfo, their every bad argument, bad pointers, and bad call
+ * encodings of both doors (system call and /dev/dvk ioctls).
+ * Runs as root, with the DVS not initialised on entry.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -24,12 +29,35 @@ static struct dvs_usr cluster1(void)
 	return d;
 }
 
-/* The raw door, bypassing the library's checks. */
+/* The system call door, bypassing the library's checks. */
 static long raw(unsigned int call, int first, void *ptr)
 {
 	long r = syscall(DVK_SYSCALL_NR, call, first, 0UL, 0UL, ptr, 0L);
 
 	return r < 0 ? -errno : r;
+}
+
+/* An ioctl on /dev/dvk with any command, bypassing the library. */
+static long raw_ioctl(unsigned long cmd, void *arg)
+{
+	int fd = open(DVK_DEV_PATH, O_RDWR | O_CLOEXEC);
+	long r;
+
+	if (fd < 0)
+		return -errno;
+	r = ioctl(fd, cmd, arg);
+	r = r < 0 ? -errno : r;
+	close(fd);
+	return r;
+}
+
+/* /proc/dvs/info's flags line for the expected doors, plus @more. */
+static const char *flags_line(unsigned int more)
+{
+	static char line[32];
+
+	snprintf(line, sizeof(line), "\nflags=%X\n", t_doors() | more);
+	return line;
 }
 
 static void expect_uninitialised(void)
@@ -38,8 +66,8 @@ static void expect_uninitialised(void)
 
 	T_EQ(dvk_getdvsinfo(&d), EDVSDVSINIT);
 	T_EQ(d.d_nodeid, -1);
-	T_EQ(d.d_flags, DVS_IPC);
-	T_TRUE(t_file_has("/proc/dvs/info", "\nflags=1\n"));
+	T_EQ(d.d_flags, t_doors());
+	T_TRUE(t_file_has("/proc/dvs/info", flags_line(0)));
 }
 
 static void init_info_end_roundtrip(void)
@@ -59,13 +87,13 @@ static void init_info_end_roundtrip(void)
 	T_EQ(d.d_max_copybuf, 65536);
 	T_EQ(d.d_max_copylen, 1048576);
 	T_EQ(d.d_version, DVK_VERSION);
-	T_EQ(d.d_flags, DVS_IPC | DVS_INITIALIZED);
+	T_EQ(d.d_flags, t_doors() | DVS_INITIALIZED);
 	T_TRUE(d.d_size_proc > 0);
 	T_TRUE(t_file_has("/proc/dvs/info", "name=DVS_CLUSTER1\nnodeid=1\n"));
-	T_TRUE(t_file_has("/proc/dvs/info", "\nflags=101\n"));
+	T_TRUE(t_file_has("/proc/dvs/info", flags_line(DVS_INITIALIZED)));
 	T_TRUE(t_file_has("/proc/dvs/info", "\nmax_nr_procs=221\nmax_nr_tasks=35\nmax_sys_procs=64\n"));
 	T_TRUE(t_file_has("/proc/dvs/info", "\nmax_copy_buf=65536\nmax_copy_len=1048576\n"));
-	T_TRUE(t_file_has("/proc/dvs/info", "\nsyscall=500\n"));
+	T_TRUE(t_file_has("/proc/dvs/info", t_doors() & DVS_IPC ? "\nsyscall=500\n" : "\nsyscall=-1\n"));
 	T_EQ(dvk_dvs_end(), 0);
 	expect_uninitialised();
 	/* And again: end really returned the DVS to its initial state. */
@@ -263,17 +291,17 @@ static void bad_pointers(void)
 	straddle = (struct dvs_usr *)(map + page - sizeof(in) / 2);
 	memcpy(straddle, &in, sizeof(in) / 2);
 
-	T_EQ(raw(DVK_CALL_ENCODE(DVK_DVSINIT), 1, (void *)1), EDVSFAULT);
-	T_EQ(raw(DVK_CALL_ENCODE(DVK_DVSINIT), 1, straddle), EDVSFAULT);
-	T_EQ(raw(DVK_CALL_ENCODE(DVK_DVSINIT), 1, (void *)-4096L), EDVSFAULT);
+	T_EQ(dvk_call(DVK_DVSINIT, 1, 0, 0, (void *)1, 0), EDVSFAULT);
+	T_EQ(dvk_call(DVK_DVSINIT, 1, 0, 0, straddle, 0), EDVSFAULT);
+	T_EQ(dvk_call(DVK_DVSINIT, 1, 0, 0, (void *)-4096L, 0), EDVSFAULT);
 	expect_uninitialised();
 
-	T_EQ(raw(DVK_CALL_ENCODE(DVK_GETDVSINFO), 0, (void *)1), EDVSFAULT);
-	T_EQ(raw(DVK_CALL_ENCODE(DVK_GETDVSINFO), 0, NULL), EDVSFAULT);
-	T_EQ(raw(DVK_CALL_ENCODE(DVK_GETDVSINFO), 0, straddle), EDVSFAULT);
+	T_EQ(dvk_call(DVK_GETDVSINFO, 0, 0, 0, (void *)1, 0), EDVSFAULT);
+	T_EQ(dvk_call(DVK_GETDVSINFO, 0, 0, 0, NULL, 0), EDVSFAULT);
+	T_EQ(dvk_call(DVK_GETDVSINFO, 0, 0, 0, straddle, 0), EDVSFAULT);
 	T_EQ(mprotect(map, page, PROT_READ), 0);
 	ro = (struct dvs_usr *)map;
-	T_EQ(raw(DVK_CALL_ENCODE(DVK_GETDVSINFO), 0, ro), EDVSFAULT);
+	T_EQ(dvk_call(DVK_GETDVSINFO, 0, 0, 0, ro, 0), EDVSFAULT);
 	munmap(map, 2 * page);
 	expect_uninitialised();
 }
@@ -283,6 +311,10 @@ static void bad_encodings(void)
 {
 	struct dvs_usr d;
 
+	if (!(t_doors() & DVS_IPC)) {	/* no system call: it is not there at all */
+		T_EQ(raw(DVK_CALL_ENCODE(DVK_GETDVSINFO), 0, &d), -ENOSYS);
+		return;
+	}
 	T_EQ(raw(DVK_CALL_ENCODE(DVK_NR_CALLS), 0, &d), EDVSNOSYS);
 	T_EQ(raw(DVK_CALL_ENCODE(255), 0, &d), EDVSNOSYS);
 	T_EQ(raw(DVK_CALL_ENCODE(DVK_VOID), 0, &d), EDVSNOSYS);
@@ -301,16 +333,55 @@ static void bad_encodings(void)
 	T_EQ(dvk_dvs_end(), 0);
 }
 
-static void door_is_ipc(void)
+/* The ioctl door checks type, size, direction and number of each command. */
+static void bad_ioctls(void)
 {
-	T_EQ(dvk_open(), DVS_IPC);
-	T_EQ(dvk_door(), DVS_IPC);
+	struct dvk_ioc_args a = { .ptr = 0 };
+	struct dvs_usr d;
+
+	if (!(t_doors() & DVS_IOCTL)) {	/* no dvk.ko: no device */
+		T_EQ(raw_ioctl(DVK_IOC(DVK_GETDVSINFO), &a), -ENOENT);
+		return;
+	}
+	a.ptr = (uintptr_t)&d;
+	T_EQ(raw_ioctl(DVK_IOC(DVK_GETDVSINFO), &a), EDVSDVSINIT);
+	T_EQ(a.ret, EDVSDVSINIT);				/* the result, also in ret */
+	T_EQ(d.d_flags, t_doors());
+	T_EQ(raw_ioctl(DVK_IOC(DVK_NR_CALLS), &a), EDVSNOSYS);
+	T_EQ(a.ret, EDVSNOSYS);
+	T_EQ(raw_ioctl(DVK_IOC(255), &a), EDVSNOSYS);
+	T_EQ(raw_ioctl(DVK_IOC(DVK_VOID), &a), EDVSNOSYS);
+	T_EQ(raw_ioctl(_IOWR('x', DVK_GETDVSINFO, struct dvk_ioc_args), &a), -ENOTTY);
+	T_EQ(raw_ioctl(_IOW(DVK_IOC_MAGIC, DVK_GETDVSINFO, struct dvk_ioc_args), &a), -ENOTTY);
+	T_EQ(raw_ioctl(_IOWR(DVK_IOC_MAGIC, DVK_GETDVSINFO, struct dvs_usr), &a), -ENOTTY);
+	T_EQ(raw_ioctl(_IOWR(DVK_IOC_MAGIC, DVK_GETDVSINFO, int), &a), -ENOTTY);	/* the original's size */
+	T_EQ(raw_ioctl(DVK_IOC(DVK_GETDVSINFO), NULL), EDVSFAULT);
+	T_EQ(raw_ioctl(DVK_IOC(DVK_GETDVSINFO), (void *)1), EDVSFAULT);
+	/* The five values arrive as the system call's would: dvs_init's node in first. */
+	a = (struct dvk_ioc_args){ .first = 6 };
+	T_EQ(raw_ioctl(DVK_IOC(DVK_DVSINIT), &a), 6);
+	T_EQ(a.ret, 6);
+	T_EQ(dvk_dvs_end(), 0);
+	expect_uninitialised();
+}
+
+/* The library's door is the one the run asks for (DVK_DOOR), or the system call. */
+static void door_is_expected(void)
+{
+	const char *want = getenv("DVK_DOOR");
+	int door = want && !strcmp(want, "ioctl") ? DVS_IOCTL :
+		   want && !strcmp(want, "ipc") ? DVS_IPC :
+		   t_doors() & DVS_IPC ? DVS_IPC : DVS_IOCTL;
+
+	T_EQ(dvk_open(), door);
+	T_EQ(dvk_door(), door);
+	T_TRUE(t_doors() & door);
 }
 
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	T_RUN(door_is_ipc);
+	T_RUN(door_is_expected);
 	T_RUN(init_info_end_roundtrip);
 	T_RUN(custom_limits);
 	T_RUN(second_init_busy);
@@ -320,5 +391,6 @@ int main(void)
 	T_RUN(unprivileged);
 	T_RUN(bad_pointers);
 	T_RUN(bad_encodings);
+	T_RUN(bad_ioctls);
 	return t_summary();
 }

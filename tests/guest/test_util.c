@@ -69,6 +69,13 @@ bool t_file_has(const char *path, const char *needle)
 	return strstr(buf, needle) != NULL;
 }
 
+unsigned int t_doors(void)
+{
+	const char *s = getenv("DVS_DOORS");
+
+	return s ? (unsigned int)strtoul(s, NULL, 0) : DVS_IPC;
+}
+
 #include <signal.h>
 #include <sys/select.h>
 #include <time.h>

@@ -19,6 +19,8 @@ void t_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
 void t_check_eq(const char *file, int line, const char *expr, long got, long want);
 bool t_file_has(const char *path, const char *needle);
+/* The doors this run expects open (DVS_DOORS, default DVS_IPC): d_flags' door bits. */
+unsigned int t_doors(void);
 
 #define T_RUN(fn)		t_run(#fn, fn)
 #define T_EQ(expr, want)	t_check_eq(__FILE__, __LINE__, #expr, (long)(expr), (long)(want))
