@@ -185,7 +185,19 @@ grep -q '^dvs-tests: end' "$log" && result PASS module-uml/all-programs-ran ||
 	result FAIL module-uml/all-programs-ran "the run stopped early; see $log"
 cmd_done module-uml "$log" $rc
 
-echo "== dvk.ko in the host VM (Debian $(B=$B tools/hostvm.sh release), QEMU)"
+echo "== DKMS: the source tree of make -C host-mod dkms-src, built as dkms.conf says"
+rel=$(B=$B tools/hostvm.sh release)
+kdir=$(B=$B tools/hostvm.sh kdir)
+make -s -C host-mod dkms-src DKMS_SRC="$work/dkms" > "$logs/dkms.log" 2>&1
+src=$(ls -d "$work"/dkms/dvk-* 2>/dev/null | head -1)
+# What dkms build does: source dkms.conf with the kernel's variables, run MAKE[0] there.
+( cd "$src" && kernel_source_dir=$kdir && kernelver=$rel &&
+	. ./dkms.conf && eval "${MAKE[0]}" && ko=${BUILT_MODULE_LOCATION[0]}${BUILT_MODULE_NAME[0]}.ko &&
+	[ "$PACKAGE_VERSION" = "${src##*/dvk-}" ] && modinfo -F vermagic "$ko" | grep -q "^$rel " ) \
+	>> "$logs/dkms.log" 2>&1 && result PASS dkms/builds-for-kernelver ||
+	result FAIL dkms/builds-for-kernelver "see $logs/dkms.log"
+
+echo "== dvk.ko in the host VM (Debian $rel, QEMU)"
 log=$logs/module-hostvm.log
 start=$(date +%s)
 m=$B/host-mod/debian
