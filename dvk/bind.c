@@ -143,8 +143,10 @@ static void dvk_exit_probe(void *data, struct task_struct *task)
 	struct dvk_dc *dc;
 	struct dvk_proc *p;
 
-	/* PF_EXITING is set: pairs with the barrier in dvk_bind(). */
+	/* PF_EXITING is set: pairs with the barriers in the binds. */
 	smp_mb();
+	if (dvk_proxy_exit(task))
+		return;
 	p = dvk_lookup(task, &dc);
 	if (!p)
 		return;

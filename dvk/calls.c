@@ -227,6 +227,77 @@ DVK_CALL(notify)
 	return dvk_notify(first, (s32)second, (int)value);
 }
 
+/* A name argument: DVK_NAME_LEN bytes at @ptr. */
+static int dvk_name_in(char *name, void __user *ptr)
+{
+	if (copy_from_user(name, ptr, DVK_NAME_LEN))
+		return EDVSFAULT;
+	return 0;
+}
+
+/* proxies_bind(first = pxid, second = sender pid, third = receiver pid, ptr = name, fifth = maxbytes) */
+DVK_CALL(proxies_bind)
+{
+	char name[DVK_NAME_LEN];
+
+	return dvk_name_in(name, ptr) ?:
+	       dvk_proxies_bind(first, (int)second, (int)third, name, (int)fifth);
+}
+
+/* proxies_unbind(first = pxid) */
+DVK_CALL(proxies_unbind)
+{
+	return dvk_proxies_unbind(first);
+}
+
+/* proxy_conn(first = pxid, second = status) */
+DVK_CALL(proxy_conn)
+{
+	return dvk_proxy_conn(first, (int)second);
+}
+
+/* node_up(first = nodeid, second = pxid, ptr = name) */
+DVK_CALL(node_up)
+{
+	char name[DVK_NAME_LEN];
+
+	return dvk_name_in(name, ptr) ?: dvk_node_up(name, first, (int)second);
+}
+
+/* node_down(first = nodeid) */
+DVK_CALL(node_down)
+{
+	return dvk_node_down(first);
+}
+
+/* add_node(first = dcid, second = nodeid) */
+DVK_CALL(add_node)
+{
+	return dvk_add_node(first, (int)second);
+}
+
+/* del_node(first = dcid, second = nodeid) */
+DVK_CALL(del_node)
+{
+	return dvk_del_node(first, (int)second);
+}
+
+/* getnodeinfo(first = nodeid, ptr = struct node_usr *) */
+DVK_CALL(getnodeinfo)
+{
+	struct node_usr u;
+
+	return dvk_desc_out(dvk_getnodeinfo(first, &u), ptr, &u, sizeof(u));
+}
+
+/* getproxyinfo(first = pxid, ptr = struct proxies_usr *) */
+DVK_CALL(getproxyinfo)
+{
+	struct proxies_usr u;
+
+	return dvk_desc_out(dvk_getproxyinfo(first, &u), ptr, &u, sizeof(u));
+}
+
 /* wakeup(first = dcid, second = endpoint) */
 DVK_CALL(wakeup)
 {
@@ -261,6 +332,15 @@ static const dvk_call_fn dvk_calls[DVK_NR_CALLS] = {
 	[DVK_GETDVSINFO]	= dvk_call_getdvsinfo,
 	[DVK_WAIT4BIND]		= dvk_call_wait4bind,
 	[DVK_WAKEUPEP]		= dvk_call_wakeup,
+	[DVK_PROXYBIND]		= dvk_call_proxies_bind,
+	[DVK_PROXYUNBIND]	= dvk_call_proxies_unbind,
+	[DVK_PROXYCONN]		= dvk_call_proxy_conn,
+	[DVK_NODEUP]		= dvk_call_node_up,
+	[DVK_NODEDOWN]		= dvk_call_node_down,
+	[DVK_ADDNODE]		= dvk_call_add_node,
+	[DVK_DELNODE]		= dvk_call_del_node,
+	[DVK_GETNODEINFO]	= dvk_call_getnodeinfo,
+	[DVK_GETPROXYINFO]	= dvk_call_getproxyinfo,
 };
 
 /**

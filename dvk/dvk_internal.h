@@ -9,6 +9,8 @@
  *   dc->lock        (spinlock) every slot of one DC: flags, queues,
  *                   bindings, waiters. Never two DCs' locks at once.
  *   dvk_bind_lock   (spinlock) the task -> slot hash; readers use RCU.
+ *   dvk_net_lock    (spinlock) nodes and proxy pairs (node.c); taken
+ *                   inside dc->lock, never around it.
  * Nothing sleeps under a spinlock: messages are copied in before and out
  * after, and a blocked caller sleeps on a struct dvk_wait on its own stack
  * with dc->lock dropped.
@@ -142,11 +144,23 @@ struct dvk_dc {
 	struct rcu_work free_work;
 };
 
+/**
+ * struct dvk_node - a remote node (the local one has no record).
+ * @usr: what getnodeinfo shows (n_dcs is computed when read).
+ * @pxid: the pair serving it while attached, else -1.
+ */
 struct dvk_node {
-	__s32 n_nodeid;
-	__u32 n_flags;
-	__u32 n_dcs;
-	char n_name[DVK_NAME_LEN];
+	struct node_usr usr;
+	int pxid;
+};
+
+/**
+ * struct dvk_pair - a proxy pair: the sender and receiver proxy tasks
+ * (task[0], task[1], referenced while bound) serving some remote nodes.
+ */
+struct dvk_pair {
+	struct proxies_usr usr;
+	struct task_struct *task[2];
 };
 
 /* dvs.c: DVS-level state and calls (pure checks are exposed for KUnit). */
@@ -186,6 +200,14 @@ bool dvk_still_caller(struct dvk_proc *p, struct task_struct *task);
 void dvk_unbind_locked(struct dvk_proc *p, int why);
 int dvk_exit_hook_init(void);
 void dvk_exit_hook_exit(void);
+
+/* node.c */
+extern spinlock_t dvk_net_lock;
+extern struct dvk_node dvk_nodes[DVK_MAX_NODES];
+extern struct dvk_pair dvk_pairs[DVK_MAX_NODES];
+void dvk_net_init(void);
+void dvk_net_end_all(void);
+bool dvk_proxy_exit(struct task_struct *task);
 
 /* ipc.c */
 struct dvk_proc *dvk_ipc_enter(int call, struct dvk_dc **dcp, int *err);

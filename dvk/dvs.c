@@ -202,6 +202,7 @@ long dvk_dvs_teardown(void)
 		up_write(&dvk_dvs.rwsem);
 		return EDVSDVSINIT;
 	}
+	dvk_net_end_all();
 	dvk_dcs_end_all();
 	WRITE_ONCE(dvk_dvs.initialized, false);
 	dvk_dvs.usr = defaults;
@@ -235,6 +236,7 @@ int dvk_core_init(void)
 {
 	int ret;
 
+	dvk_net_init();
 	dvk_wq = alloc_workqueue("dvk", 0, 0);
 	if (!dvk_wq)
 		return -ENOMEM;

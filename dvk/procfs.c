@@ -9,6 +9,7 @@
 #include <linux/log2.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
+#include <dvk/dvk_kernel.h>
 #include "dvk_internal.h"
 
 static struct proc_dir_entry *dvk_proc_root;
@@ -53,27 +54,65 @@ static void dvk_show_ruler(struct seq_file *m)
 	seq_putc(m, ' ');
 }
 
-/* /proc/dvs/nodes: the local node (remote ones come with the proxies). */
+/* /proc/dvs/nodes: the local node, then every attached remote node. */
 static int dvk_nodes_show(struct seq_file *m, void *v)
 {
-	struct dvs_usr d;
-	u32 dcs = 0;
+	struct node_usr n;
 	int i;
 
-	dvk_dvs_snapshot(&d);
 	seq_puts(m, "ID Flags Proxies -pxsent- -pxrcvd- ");
 	dvk_show_ruler(m);
 	seq_puts(m, "Name\n");
-	if (d.d_nodeid < 0)
-		return 0;
-	rcu_read_lock();
-	for (i = 0; i < DVK_MAX_DCS; i++)
-		if (rcu_access_pointer(dvk_dvs.dcs[i]))
-			dcs |= BIT(i);
-	rcu_read_unlock();
-	seq_printf(m, "%2d %5X %7d %8d %8d ", d.d_nodeid, 0x6, -1, 0, 0);
-	dvk_show_map(m, dcs);
-	seq_printf(m, " node%d\n", d.d_nodeid);
+	for (i = 0; i < DVK_MAX_NODES; i++) {
+		if (dvk_getnodeinfo(i, &n) < 0)
+			continue;
+		seq_printf(m, "%2d %5X %7d %8llu %8llu ", n.n_nodeid, n.n_flags, n.n_proxies,
+			   n.n_pxsent, n.n_pxrcvd);
+		dvk_show_map(m, n.n_dcs);
+		seq_printf(m, " %s\n", n.n_name);
+	}
+	return 0;
+}
+
+/* /proc/dvs/proxies/info: one row per bound pair, with the nodes it serves. */
+static int dvk_proxies_info_show(struct seq_file *m, void *v)
+{
+	struct proxies_usr px;
+	int i;
+
+	seq_puts(m, "Proxies Flags Sender Receiver --Proxies_Name- ");
+	dvk_show_ruler(m);
+	seq_putc(m, '\n');
+	for (i = 0; i < DVK_MAX_NODES; i++) {
+		if (dvk_getproxyinfo(i, &px) < 0)
+			continue;
+		seq_printf(m, "%7d %5X %6d %8d %15s ", px.px_id, px.px_flags, px.px_spid,
+			   px.px_rpid, px.px_name);
+		dvk_show_map(m, px.px_nodes);
+		seq_putc(m, '\n');
+	}
+	return 0;
+}
+
+/* /proc/dvs/proxies/procs: the sender and receiver of each bound pair. */
+static int dvk_proxies_procs_show(struct seq_file *m, void *v)
+{
+	struct proxies_usr px;
+	int i, r;
+
+	seq_puts(m, "ID Type -lpid- -flag- -misc- -pxsent- -pxrcvd- -getf- -sendt -wmig- name\n");
+	for (i = 0; i < DVK_MAX_NODES; i++) {
+		if (dvk_getproxyinfo(i, &px) < 0)
+			continue;
+		for (r = 0; r < 2; r++) {
+			u32 conn = r ? DVK_PX_RCONNECTED : DVK_PX_SCONNECTED;
+			u32 misc = DVK_MIS_PROXY | (px.px_flags & conn ? DVK_MIS_CONNECTED : 0);
+
+			seq_printf(m, "%2d %4s %6d %6X %6X %8llu %8llu %6d %6d %6d %s\n", px.px_id,
+				   r ? "RECV" : "SEND", r ? px.px_rpid : px.px_spid, 0, misc,
+				   0ULL, 0ULL, DVK_NONE, DVK_NONE, DVK_NONE, px.px_name);
+		}
+	}
 	return 0;
 }
 
@@ -215,11 +254,17 @@ void dvk_procfs_dc_remove(struct dvk_dc *dc)
  */
 int dvk_procfs_init(void)
 {
+	struct proc_dir_entry *proxies;
+
 	dvk_proc_root = proc_mkdir("dvs", NULL);
 	if (!dvk_proc_root)
 		return EDVSBADDIR;
-	if (!proc_create_single("info", 0444, dvk_proc_root, dvk_info_show) ||
-	    !proc_create_single("nodes", 0444, dvk_proc_root, dvk_nodes_show)) {
+	proxies = proc_mkdir("proxies", dvk_proc_root);
+	if (!proxies ||
+	    !proc_create_single("info", 0444, dvk_proc_root, dvk_info_show) ||
+	    !proc_create_single("nodes", 0444, dvk_proc_root, dvk_nodes_show) ||
+	    !proc_create_single("info", 0444, proxies, dvk_proxies_info_show) ||
+	    !proc_create_single("procs", 0444, proxies, dvk_proxies_procs_show)) {
 		proc_remove(dvk_proc_root);
 		dvk_proc_root = NULL;
 		return EDVSBADFILE;

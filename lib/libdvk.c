@@ -165,15 +165,78 @@ int dvk_tbind(int dcid, int nr)
 	return dvk_bind_X(DVK_SELF_BIND, dcid, (int)syscall(SYS_gettid), nr, DVK_LOCALNODE);
 }
 
-int dvk_rmtbind(int dcid, const char *name, int ep, int nodeid)
+/* A name argument as the kernel reads it: DVK_NAME_LEN bytes, NUL-padded. */
+static int dvk_name_arg(char n[DVK_NAME_LEN], const char *name)
 {
-	char n[DVK_NAME_LEN] = "";
-
 	if (!name || strlen(name) >= DVK_NAME_LEN)
 		return EDVSNAMESIZE;
+	memset(n, 0, DVK_NAME_LEN);
 	memcpy(n, name, strlen(name));
+	return 0;
+}
+
+int dvk_rmtbind(int dcid, const char *name, int ep, int nodeid)
+{
+	char n[DVK_NAME_LEN];
+
+	if (dvk_name_arg(n, name))
+		return EDVSNAMESIZE;
 	return (int)dvk_call(DVK_BIND, DVK_RMT_BIND, (unsigned long)dcid, (unsigned long)n,
 			     (void *)(long)ep, nodeid);
+}
+
+int dvk_proxies_bind(const char *name, int pxid, int spid, int rpid, int maxbytes)
+{
+	char n[DVK_NAME_LEN];
+
+	if (dvk_name_arg(n, name))
+		return EDVSNAMESIZE;
+	return (int)dvk_call(DVK_PROXYBIND, pxid, (unsigned long)spid, (unsigned long)rpid, n,
+			     maxbytes);
+}
+
+int dvk_proxies_unbind(int pxid)
+{
+	return (int)dvk_call(DVK_PROXYUNBIND, pxid, 0, 0, NULL, 0);
+}
+
+int dvk_proxy_conn(int pxid, int status)
+{
+	return (int)dvk_call(DVK_PROXYCONN, pxid, (unsigned long)status, 0, NULL, 0);
+}
+
+int dvk_node_up(const char *name, int nodeid, int pxid)
+{
+	char n[DVK_NAME_LEN];
+
+	if (dvk_name_arg(n, name))
+		return EDVSNAMESIZE;
+	return (int)dvk_call(DVK_NODEUP, nodeid, (unsigned long)pxid, 0, n, 0);
+}
+
+int dvk_node_down(int nodeid)
+{
+	return (int)dvk_call(DVK_NODEDOWN, nodeid, 0, 0, NULL, 0);
+}
+
+int dvk_add_node(int dcid, int nodeid)
+{
+	return (int)dvk_call(DVK_ADDNODE, dcid, (unsigned long)nodeid, 0, NULL, 0);
+}
+
+int dvk_del_node(int dcid, int nodeid)
+{
+	return (int)dvk_call(DVK_DELNODE, dcid, (unsigned long)nodeid, 0, NULL, 0);
+}
+
+int dvk_getnodeinfo(int nodeid, struct node_usr *out)
+{
+	return (int)dvk_call(DVK_GETNODEINFO, nodeid, 0, 0, out, 0);
+}
+
+int dvk_getproxyinfo(int pxid, struct proxies_usr *out)
+{
+	return (int)dvk_call(DVK_GETPROXYINFO, pxid, 0, 0, out, 0);
 }
 
 int dvk_unbind(int dcid, int ep)

@@ -183,7 +183,8 @@ static int dvs_info(const struct dvs_vals *v)
 	       d.d_flags, d.d_flags & DVS_IPC ? "IPC " : "",
 	       d.d_flags & DVS_IOCTL ? "IOCTL " : "",
 	       d.d_flags & DVS_INITIALIZED ? "INITIALIZED" : "not initialised");
-	printf("sizeof(proc)=%d\nsyscall=%d\n", d.d_size_proc, DVK_SYSCALL_NR);
+	printf("sizeof(proc)=%d\nsyscall=%d\n", d.d_size_proc,
+	       d.d_flags & DVS_IPC ? DVK_SYSCALL_NR : -1);
 	return 0;
 }
 
@@ -423,6 +424,185 @@ static int dvs_ps(const struct dvs_vals *v)
 	return 0;
 }
 
+/* ---- Nodes and proxy pairs ----------------------------------------------- */
+
+enum { X_ID, X_NAME, X_SPID, X_RPID, X_MAX };
+static const struct dvs_opt pxbind_opts[] = {
+	[X_ID] = { "id", false, true, "proxy pair id, in [0, nr_nodes)" },
+	[X_NAME] = { "name", true, true, "pair name, 1-15 characters" },
+	[X_SPID] = { "sender", false, true, "pid of the sender proxy" },
+	[X_RPID] = { "receiver", false, true, "pid of the receiver proxy (may be the sender's)" },
+	[X_MAX] = { "maxbytes", false, false, "largest payload it moves (65536, max 65536)" },
+	{ NULL }
+};
+
+static int dvs_pxbind(const struct dvs_vals *v)
+{
+	char name[DVK_NAME_LEN];
+	int ret = dvs_name(name, v->str[X_NAME]);
+
+	if (ret)
+		return ret;
+	ret = dvk_proxies_bind(name, (int)v->num[X_ID], (int)v->num[X_SPID], (int)v->num[X_RPID],
+			       v->set[X_MAX] ? (int)v->num[X_MAX] : DVK_CMD_MAXPAYLOAD);
+	if (ret < 0)
+		return dvs_fail(ret);
+	printf("proxy pair %d (%s) bound: sender %ld, receiver %ld\n", ret, name,
+	       v->num[X_SPID], v->num[X_RPID]);
+	return 0;
+}
+
+static const struct dvs_opt px_opt[] = { { "id", false, true, "proxy pair id" }, { NULL } };
+
+static int dvs_pxunbind(const struct dvs_vals *v)
+{
+	int ret = dvk_proxies_unbind((int)v->num[0]);
+
+	if (ret < 0)
+		return dvs_fail(ret);
+	printf("proxy pair %ld unbound\n", v->num[0]);
+	return 0;
+}
+
+static const char *const dvs_conn_names[] = {
+	[DVK_CONNECT_SPROXY] = "connect-sender", [DVK_CONNECT_RPROXY] = "connect-receiver",
+	[DVK_DISCONNECT_SPROXY] = "disconnect-sender",
+	[DVK_DISCONNECT_RPROXY] = "disconnect-receiver",
+};
+
+static const struct dvs_opt pxconn_opts[] = {
+	{ "id", false, true, "proxy pair id" },
+	{ "status", true, true, "connect-sender, connect-receiver, disconnect-sender or\n"
+	  "\t\t\tdisconnect-receiver" },
+	{ NULL }
+};
+
+static int dvs_pxconn(const struct dvs_vals *v)
+{
+	int status = 0, ret;
+
+	for (int s = DVK_CONNECT_SPROXY; s <= DVK_DISCONNECT_RPROXY; s++)
+		if (!strcmp(v->str[1], dvs_conn_names[s]))
+			status = s;
+	if (!status)
+		return dvs_usage_error("unknown --status '%s'", v->str[1]);
+	ret = dvk_proxy_conn((int)v->num[0], status);
+	if (ret < 0)
+		return dvs_fail(ret);
+	printf("proxy pair %ld: %s\n", v->num[0], v->str[1]);
+	return 0;
+}
+
+enum { U_NODE, U_NAME, U_PX };
+static const struct dvs_opt nodeup_opts[] = {
+	[U_NODE] = { "node", false, true, "the remote node's id" },
+	[U_NAME] = { "name", true, true, "its name, 1-15 characters" },
+	[U_PX] = { "proxy", false, true, "the proxy pair that serves it" },
+	{ NULL }
+};
+
+static int dvs_nodeup(const struct dvs_vals *v)
+{
+	char name[DVK_NAME_LEN];
+	int ret = dvs_name(name, v->str[U_NAME]);
+
+	if (ret)
+		return ret;
+	ret = dvk_node_up(name, (int)v->num[U_NODE], (int)v->num[U_PX]);
+	if (ret < 0)
+		return dvs_fail(ret);
+	printf("node %d (%s) up through proxy pair %ld\n", ret, name, v->num[U_PX]);
+	return 0;
+}
+
+static const struct dvs_opt node_opt[] = { { "node", false, true, "node id" }, { NULL } };
+
+static int dvs_nodedown(const struct dvs_vals *v)
+{
+	int ret = dvk_node_down((int)v->num[0]);
+
+	if (ret < 0)
+		return dvs_fail(ret);
+	printf("node %ld down\n", v->num[0]);
+	return 0;
+}
+
+static const struct dvs_opt dcnode_opts[] = {
+	{ "dc", false, true, "DC id" }, { "node", false, true, "an attached remote node" }, { NULL }
+};
+
+static int dvs_addnode(const struct dvs_vals *v)
+{
+	int ret = dvk_add_node((int)v->num[0], (int)v->num[1]);
+
+	if (ret < 0)
+		return dvs_fail(ret);
+	printf("node %ld added to DC%ld\n", v->num[1], v->num[0]);
+	return 0;
+}
+
+static int dvs_delnode(const struct dvs_vals *v)
+{
+	int ret = dvk_del_node((int)v->num[0], (int)v->num[1]);
+
+	if (ret < 0)
+		return dvs_fail(ret);
+	printf("node %ld removed from DC%ld\n", v->num[1], v->num[0]);
+	return 0;
+}
+
+static void dvs_flags_str(char *buf, size_t len, unsigned int f, unsigned int s, unsigned int r)
+{
+	snprintf(buf, len, "%s%s", f & s ? "S" : "-", f & r ? "R" : "-");
+}
+
+static int dvs_nodes(const struct dvs_vals *v)
+{
+	struct node_usr n;
+	char conn[4];
+	int ret;
+
+	(void)v;
+	printf("%4s %-15s %5s %4s %-10s %s\n", "NODE", "NAME", "PROXY", "LINK", "DCS", "SENT/RCVD");
+	for (int i = 0; i < DVK_MAX_NODES; i++) {
+		ret = dvk_getnodeinfo(i, &n);
+		if (ret == EDVSDVSINIT || ret == EDVSNODEV)
+			return dvs_fail(ret);
+		if (ret < 0)
+			continue;
+		dvs_flags_str(conn, sizeof(conn), n.n_flags, DVK_NODE_SCONNECTED, DVK_NODE_RCONNECTED);
+		printf("%4d %-15s %5d %4s %#-10x %llu/%llu\n", n.n_nodeid, n.n_name, n.n_proxies,
+		       n.n_proxies < 0 ? "self" : conn, n.n_dcs, (unsigned long long)n.n_pxsent,
+		       (unsigned long long)n.n_pxrcvd);
+	}
+	return 0;
+}
+
+static int dvs_proxies(const struct dvs_vals *v)
+{
+	struct proxies_usr px;
+	char conn[4];
+	int ret, found = 0;
+
+	(void)v;
+	for (int i = 0; i < DVK_MAX_NODES; i++) {
+		ret = dvk_getproxyinfo(i, &px);
+		if (ret == EDVSDVSINIT || ret == EDVSNODEV)
+			return dvs_fail(ret);
+		if (ret < 0)
+			continue;
+		if (!found++)
+			printf("%2s %-15s %7s %8s %4s %8s %s\n", "ID", "NAME", "SENDER", "RECEIVER",
+			       "LINK", "MAXBYTES", "NODES");
+		dvs_flags_str(conn, sizeof(conn), px.px_flags, DVK_PX_SCONNECTED, DVK_PX_RCONNECTED);
+		printf("%2d %-15s %7d %8d %4s %8u %#x\n", px.px_id, px.px_name, px.px_spid,
+		       px.px_rpid, conn, px.px_maxbytes, px.px_nodes);
+	}
+	if (!found)
+		printf("no proxy pair bound\n");
+	return 0;
+}
+
 /* ---- Dispatch ----------------------------------------------------------- */
 
 static int dvs_help_cmd(const struct dvs_vals *v);
@@ -457,6 +637,27 @@ static const struct dvs_cmd dvs_cmds[] = {
 	{ "ps", dvs_ps, dc_opt_opt,
 	  "List the bound processes of one DC (or all): slot, endpoint, pid, node,\n"
 	  "state and whom each waits for." },
+	{ "proxies-bind", dvs_pxbind, pxbind_opts,
+	  "Register a proxy pair: the sender and receiver processes that link this\n"
+	  "node to the nodes the pair will serve (CAP_SYS_ADMIN). A proxy that exits\n"
+	  "takes its pair down." },
+	{ "proxies-unbind", dvs_pxunbind, px_opt,
+	  "Take a proxy pair down: the nodes it serves are detached (CAP_SYS_ADMIN)." },
+	{ "proxy-conn", dvs_pxconn, pxconn_opts,
+	  "Report a proxy's link up or down (the pair's own proxies, or CAP_SYS_ADMIN)." },
+	{ "node-up", dvs_nodeup, nodeup_opts,
+	  "Attach a remote node, served by a bound proxy pair (CAP_SYS_ADMIN)." },
+	{ "node-down", dvs_nodedown, node_opt,
+	  "Detach a remote node: it leaves every DC and its endpoints are unbound\n"
+	  "(CAP_SYS_ADMIN)." },
+	{ "add-node", dvs_addnode, dcnode_opts,
+	  "Make an attached remote node a member of a DC (CAP_SYS_ADMIN)." },
+	{ "del-node", dvs_delnode, dcnode_opts,
+	  "Remove a node from a DC; its endpoints there are unbound (CAP_SYS_ADMIN)." },
+	{ "nodes", dvs_nodes, NULL,
+	  "List this node and every attached remote node: proxy pair, link (S sender\n"
+	  "and R receiver connected), DCs, commands sent and received." },
+	{ "proxies", dvs_proxies, NULL, "List the bound proxy pairs." },
 	{ "help", dvs_help_cmd, help_opts, "Show the subcommands, or the help of one." },
 };
 
@@ -493,7 +694,7 @@ static void dvs_overview(FILE *f)
 		const char *nl = strchr(dvs_cmds[i].summary, '\n');
 		int len = nl ? (int)(nl - dvs_cmds[i].summary) : (int)strlen(dvs_cmds[i].summary);
 
-		fprintf(f, "  %-8s %.*s\n", dvs_cmds[i].name, len, dvs_cmds[i].summary);
+		fprintf(f, "  %-14s %.*s\n", dvs_cmds[i].name, len, dvs_cmds[i].summary);
 	}
 }
 

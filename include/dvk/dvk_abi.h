@@ -212,6 +212,7 @@ struct dvs_usr {
 
 /* p_misc_flags */
 #define DVK_MIS_PROXY		0x0001
+#define DVK_MIS_CONNECTED	0x0002
 #define DVK_MIS_KTHREAD		0x0040
 #define DVK_MIS_WOKENUP		0x0200
 #define DVK_MIS_THREAD		0x8000	/* bound per thread (tbind) */
@@ -275,7 +276,105 @@ struct priv_usr {
 	__u64 priv_dvk_allowed;	/* one bit per call number */
 };
 
+/* ---- Nodes and proxy pairs ------------------------------------------ */
+
+/* n_flags: a remote node is attached by node_up, connected per direction. */
+#define DVK_NODE_ATTACHED	0x2
+#define DVK_NODE_SCONNECTED	0x4	/* its sender proxy is connected */
+#define DVK_NODE_RCONNECTED	0x8	/* its receiver proxy is connected */
+
+struct node_usr {
+	__s32 n_nodeid;
+	__u32 n_flags;		/* DVK_NODE_*; the local node shows all three */
+	__s32 n_proxies;	/* the pair serving it; -1 for the local node */
+	__u32 n_dcs;		/* DCs it is a member of, one bit per DC */
+	__u64 n_stimestamp;	/* ns (CLOCK_REALTIME) of the last command sent to it */
+	__u64 n_rtimestamp;	/* ... and received from it */
+	__u64 n_pxsent;		/* commands sent to it */
+	__u64 n_pxrcvd;		/* ... and received from it */
+	char n_name[DVK_NAME_LEN];
+};
+
+/* proxy_conn(pxid, status) */
+#define DVK_CONNECT_SPROXY	1
+#define DVK_CONNECT_RPROXY	2
+#define DVK_DISCONNECT_SPROXY	3
+#define DVK_DISCONNECT_RPROXY	4
+
+/* px_flags */
+#define DVK_PX_INUSE		0x1
+#define DVK_PX_SCONNECTED	0x2
+#define DVK_PX_RCONNECTED	0x4
+
+struct proxies_usr {
+	__s32 px_id;
+	__u32 px_flags;		/* DVK_PX_* */
+	__u32 px_maxbytes;	/* largest payload the pair moves, <= DVK_CMD_MAXPAYLOAD */
+	__u32 px_nodes;		/* nodes it serves, one bit per node */
+	__s32 px_spid;		/* sender proxy's pid (binder's namespace) */
+	__s32 px_rpid;		/* receiver proxy's pid */
+	__u64 px_pad;
+	char px_name[DVK_NAME_LEN];
+};
+
+/* ---- Proxies: the commands get2rmt hands out and put2lcl takes in -- */
+
+/*
+ * A proxy moves struct dvk_cmd between nodes: the sender proxy takes one
+ * from the kernel (get2rmt), the receiver proxy on the other node hands it
+ * to its kernel (put2lcl). On the wire it travels in the proxies' own
+ * explicit format (docs/wire.md), never as this memory image.
+ * Request codes keep the original's numbers; an acknowledgement is the
+ * request's code | DVK_CMD_ACK (SNDREC_ACK wakes a remote sendrec client).
+ */
+#define DVK_CMDS(X)							\
+	X(NONE, 0) X(SEND_MSG, 1) X(NTFY_MSG, 2) X(SNDREC_MSG, 3)	\
+	X(REPLY_MSG, 4) X(COPYIN_DATA, 5) X(COPYOUT_RQST, 6)		\
+	X(COPYLCL_RQST, 7) X(COPYRMT_RQST, 8) X(COPYIN_RQST, 9)		\
+	X(HELLO, 10) X(SHUTDOWN, 11)
+
+#define DVK_CMD_ENUM(name, nr) DVK_CMD_##name = (nr),
+enum dvk_cmd_code { DVK_CMDS(DVK_CMD_ENUM) DVK_NR_CMDS };
+#undef DVK_CMD_ENUM
+#define DVK_CMD_ACK		0x2000	/* bit 13: the acknowledgement of a request */
+#define DVK_CMD_COPYOUT_DATA	(DVK_CMD_COPYOUT_RQST | DVK_CMD_ACK)	/* carries the data */
+
+/* The largest payload of one command (a copy chunk). */
+#define DVK_CMD_MAXPAYLOAD	65536
+
+/* A copy's parties and range (copy commands only). */
+struct dvk_vcopy {
+	__s32 v_src;		/* source endpoint */
+	__s32 v_dst;		/* destination endpoint */
+	__s32 v_rqtr;		/* requester endpoint */
+	__s32 v_pad;
+	__u64 v_saddr;		/* source address (in the source's memory) */
+	__u64 v_daddr;		/* destination address */
+	__u64 v_bytes;		/* this chunk's length */
+};
+
+struct dvk_cmd {
+	__u32 c_cmd;		/* DVK_CMD_* [| DVK_CMD_ACK] */
+	__u32 c_flags;		/* 0 (reserved for the proxies' use on their side) */
+	__s32 c_dcid;
+	__s32 c_src;		/* source endpoint */
+	__s32 c_dst;		/* destination endpoint */
+	__s32 c_snode;		/* source node */
+	__s32 c_dnode;		/* destination node */
+	__s32 c_rcode;		/* an ack's result; a notify's value */
+	__u32 c_len;		/* payload bytes that go with the command */
+	__u32 c_pad;
+	__u64 c_id;		/* the requester's transaction id, echoed by its ack */
+	__u64 c_timestamp;	/* ns (CLOCK_REALTIME) when get2rmt handed it out */
+	struct dvk_vcopy c_vcopy;
+	struct dvk_message c_msg;
+};
+
 _Static_assert(sizeof(struct dvk_message) == 64, "dvk_message is 64 bytes");
+_Static_assert(sizeof(struct dvk_vcopy) == 40, "dvk_vcopy is 40 bytes");
+_Static_assert(sizeof(struct node_usr) == 64, "node_usr is 64 bytes");
+_Static_assert(sizeof(struct proxies_usr) == 48, "proxies_usr is 48 bytes");
+_Static_assert(sizeof(struct dvk_cmd) == 160, "dvk_cmd is 160 bytes");
 _Static_assert(sizeof(struct dvs_usr) == 64, "dvs_usr is 64 bytes");
 _Static_assert(sizeof(struct dc_usr) == 64, "dc_usr is 64 bytes");
 _Static_assert(sizeof(struct proc_usr) == 104, "proc_usr is 104 bytes");

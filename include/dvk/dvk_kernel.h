@@ -27,6 +27,16 @@ long dvk_getprocinfo(int dcid, int nr, struct proc_usr *out);
 long dvk_getpriv(int dcid, s32 ep, struct priv_usr *out);
 long dvk_setpriv(int dcid, s32 ep, struct priv_usr *u);
 
+long dvk_proxies_bind(int pxid, int spid, int rpid, const char *name, int maxbytes);
+long dvk_proxies_unbind(int pxid);
+long dvk_proxy_conn(int pxid, int status);
+long dvk_node_up(const char *name, int nodeid, int pxid);
+long dvk_node_down(int nodeid);
+long dvk_add_node(int dcid, int nodeid);
+long dvk_del_node(int dcid, int nodeid);
+long dvk_getnodeinfo(int nodeid, struct node_usr *out);
+long dvk_getproxyinfo(int pxid, struct proxies_usr *out);
+
 long dvk_send(s32 dst_ep, const struct dvk_message *m, long timeout_ms);
 long dvk_receive(s32 src_ep, struct dvk_message *m, long timeout_ms);
 long dvk_sendrec(s32 ep, struct dvk_message *m, long timeout_ms);

@@ -57,6 +57,17 @@ int dvk_getprocinfo(int dcid, int nr, struct proc_usr *out);
 int dvk_getpriv(int dcid, int ep, struct priv_usr *out);
 int dvk_setpriv(int dcid, int ep, struct priv_usr *priv);
 
+/* Nodes and proxy pairs (management: CAP_SYS_ADMIN; see docs/abi.md). */
+int dvk_proxies_bind(const char *name, int pxid, int spid, int rpid, int maxbytes);
+int dvk_proxies_unbind(int pxid);
+int dvk_proxy_conn(int pxid, int status);
+int dvk_node_up(const char *name, int nodeid, int pxid);
+int dvk_node_down(int nodeid);
+int dvk_add_node(int dcid, int nodeid);
+int dvk_del_node(int dcid, int nodeid);
+int dvk_getnodeinfo(int nodeid, struct node_usr *out);
+int dvk_getproxyinfo(int pxid, struct proxies_usr *out);
+
 /* IPC; timeouts in ms, DVK_TIMEOUT_FOREVER or DVK_TIMEOUT_NOWAIT. */
 int dvk_send_T(int dst, struct dvk_message *m, long timeout_ms);
 int dvk_receive_T(int src, struct dvk_message *m, long timeout_ms);

@@ -36,7 +36,8 @@ static void dc_lifecycle(void)
 	T_TRUE(t_file_has("/proc/dvs/DC0/info", "dcid=0\nflags=0\nnr_procs=221\nnr_tasks=35\n"));
 	T_TRUE(t_file_has("/proc/dvs/DC0/info", "dc_name=DC0\n"));
 	T_TRUE(t_file_has("/proc/dvs/DC0/procs", "DC pnr -endp-"));
-	T_TRUE(t_file_has("/proc/dvs/nodes", "\n 0     6      -1        0        0 "
+	/* E: attached and connected both ways (the original's 6 was its bug). */
+	T_TRUE(t_file_has("/proc/dvs/nodes", "\n 0     E      -1        0        0 "
 				"-------------------------------X node0\n"));
 
 	T_EQ(dvk_dc_init(&t_dc0), EDVSRSCBUSY);		/* id in use */

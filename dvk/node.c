@@ -1,0 +1,643 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Remote nodes and the proxy pairs that link this node to them:
+ * proxies_bind/unbind, proxy_conn, node_up/down, add/del node to a DC,
+ * getnodeinfo, getproxyinfo; and the teardown when a proxy dies.
+ *
+ * A pair is two user processes (sender, receiver) that move commands
+ * between this DVK and the remote nodes the pair serves. The pair's index
+ * is its proxy id. A proxy task that exits, however it dies, takes its
+ * pair down: the nodes it served are detached, their remote endpoints
+ * unbound in every DC.
+ *
+ * Locking: dvk_dvs.rwsem (write) serialises the management calls;
+ * dvk_net_lock (spinlock, inside dc->lock) guards nodes and pairs, so the
+ * exit probe, which may not sleep, can take a pair down too.
+ */
+#include <linux/capability.h>
+#include <linux/export.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/task.h>
+#include <linux/string.h>
+#include <dvk/dvk_kernel.h>
+#include "dvk_internal.h"
+
+DEFINE_SPINLOCK(dvk_net_lock);
+struct dvk_node dvk_nodes[DVK_MAX_NODES];
+struct dvk_pair dvk_pairs[DVK_MAX_NODES];
+
+/* Pairs bound: the exit probe looks at the pairs only when some are. */
+static atomic_t dvk_pairs_bound = ATOMIC_INIT(0);
+
+static bool dvk_node_id_ok(int nodeid)
+{
+	return nodeid >= 0 && nodeid < dvk_dvs.usr.d_nr_nodes;
+}
+
+/* Management calls: CAP_SYS_ADMIN and an initialised DVS; rwsem taken. */
+static long dvk_net_enter(void)
+{
+	if (!capable(CAP_SYS_ADMIN))
+		return EDVSPERM;
+	down_write(&dvk_dvs.rwsem);
+	if (!dvk_dvs.initialized) {
+		up_write(&dvk_dvs.rwsem);
+		return EDVSDVSINIT;
+	}
+	return 0;
+}
+
+/*
+ * Forget @nodeid in every DC: unbind its remote endpoints (their waiters
+ * get EDVSSRCDIED/EDVSDSTDIED) and clear its membership bit. Never sleeps.
+ */
+static void dvk_node_forget(int nodeid)
+{
+	int i, nr;
+
+	for (i = 0; i < DVK_MAX_DCS; i++) {
+		struct dvk_dc *dc = dvk_dc_get(i);
+
+		if (!dc)
+			continue;
+		spin_lock(&dc->lock);
+		dc->usr.dc_nodes &= ~BIT(nodeid);
+		for (nr = -dc->usr.dc_nr_tasks; nr < dc->usr.dc_nr_procs; nr++) {
+			struct dvk_proc *p = dvk_slot(dc, nr);
+
+			if ((p->usr.p_rts_flags & DVK_REMOTE) && p->usr.p_nodeid == nodeid)
+				dvk_unbind_locked(p, EDVSNODEFREE);
+		}
+		spin_unlock(&dc->lock);
+		dvk_dc_put(dc);
+	}
+}
+
+/* Detach every node in @map; dvk_net_lock held. Returns the map detached. */
+static u32 dvk_nodes_detach_locked(u32 map)
+{
+	int n;
+
+	for (n = 0; n < DVK_MAX_NODES; n++) {
+		if (!(map & BIT(n)))
+			continue;
+		memset(&dvk_nodes[n].usr, 0, sizeof(dvk_nodes[n].usr));
+		dvk_nodes[n].usr.n_nodeid = n;
+		dvk_nodes[n].usr.n_proxies = -1;
+		dvk_pairs[dvk_nodes[n].pxid].usr.px_nodes &= ~BIT(n);
+		dvk_nodes[n].pxid = -1;
+	}
+	return map;
+}
+
+static void dvk_nodes_forget(u32 map)
+{
+	int n;
+
+	for (n = 0; n < DVK_MAX_NODES; n++)
+		if (map & BIT(n))
+			dvk_node_forget(n);
+}
+
+/*
+ * Take pair @px down: detach its nodes, drop its tasks. dvk_net_lock held;
+ * returns the nodes to forget once the lock is dropped.
+ */
+static u32 dvk_pair_unbind_locked(struct dvk_pair *px)
+{
+	u32 map = dvk_nodes_detach_locked(px->usr.px_nodes);
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (px->task[i])
+			put_task_struct(px->task[i]);
+		WRITE_ONCE(px->task[i], NULL);
+	}
+	memset(&px->usr, 0, sizeof(px->usr));
+	px->usr.px_id = px - dvk_pairs;
+	atomic_dec(&dvk_pairs_bound);
+	return map;
+}
+
+/**
+ * dvk_proxy_exit() - take down the pair of an exiting proxy task.
+ * @task: the exiting task (the sched_process_exit probe's).
+ *
+ * Atomic context. Looks at the (at most DVK_MAX_NODES) pairs only while
+ * some are bound. Return: true when @task was a proxy.
+ */
+bool dvk_proxy_exit(struct task_struct *task)
+{
+	struct dvk_pair *px = NULL;
+	u32 map = 0;
+	int i;
+
+	if (!atomic_read(&dvk_pairs_bound))
+		return false;
+	for (i = 0; i < DVK_MAX_NODES && !px; i++)
+		if (READ_ONCE(dvk_pairs[i].task[0]) == task || READ_ONCE(dvk_pairs[i].task[1]) == task)
+			px = &dvk_pairs[i];
+	if (!px)
+		return false;
+	spin_lock(&dvk_net_lock);
+	if (px->task[0] == task || px->task[1] == task) {
+		pr_info("dvk: proxy %s (pair %d) exited: its nodes are detached\n",
+			px->usr.px_name, px->usr.px_id);
+		map = dvk_pair_unbind_locked(px);
+	}
+	spin_unlock(&dvk_net_lock);
+	dvk_nodes_forget(map);
+	return true;
+}
+
+/* Reset every node and pair record (core start, and dvs_end). */
+static void dvk_net_reset_locked(void)
+{
+	int i;
+
+	for (i = 0; i < DVK_MAX_NODES; i++) {
+		memset(&dvk_nodes[i].usr, 0, sizeof(dvk_nodes[i].usr));
+		dvk_nodes[i].usr.n_nodeid = i;
+		dvk_nodes[i].usr.n_proxies = -1;
+		dvk_nodes[i].pxid = -1;
+		memset(&dvk_pairs[i].usr, 0, sizeof(dvk_pairs[i].usr));
+		dvk_pairs[i].usr.px_id = i;
+	}
+}
+
+void dvk_net_init(void)
+{
+	spin_lock(&dvk_net_lock);
+	dvk_net_reset_locked();
+	spin_unlock(&dvk_net_lock);
+}
+
+/**
+ * dvk_net_end_all() - unbind every pair, detach every node (dvs_end).
+ * dvk_dvs.rwsem held for write; the DCs are ended after this.
+ */
+void dvk_net_end_all(void)
+{
+	int i;
+
+	spin_lock(&dvk_net_lock);
+	for (i = 0; i < DVK_MAX_NODES; i++)
+		if (dvk_pairs[i].usr.px_flags & DVK_PX_INUSE)
+			dvk_pair_unbind_locked(&dvk_pairs[i]);
+	dvk_net_reset_locked();
+	spin_unlock(&dvk_net_lock);
+}
+
+/* The task @pid names in the caller's pid namespace, with a reference. */
+static struct task_struct *dvk_proxy_task(int pid)
+{
+	struct task_struct *t;
+
+	if (pid <= 0)
+		return NULL;
+	rcu_read_lock();
+	t = pid_task(find_vpid(pid), PIDTYPE_PID);
+	if (t)
+		get_task_struct(t);
+	rcu_read_unlock();
+	return t;
+}
+
+/**
+ * dvk_proxies_bind() - register a proxy pair.
+ * @pxid: the pair's id, in [0, nr_nodes).
+ * @spid: the sender proxy's pid (in the caller's pid namespace).
+ * @rpid: the receiver proxy's pid; may equal @spid (one process, two roles).
+ * @name: the pair's name (1..15 characters).
+ * @maxbytes: the largest payload it moves, 1..DVK_CMD_MAXPAYLOAD.
+ *
+ * Needs CAP_SYS_ADMIN. The pair serves no node until node_up.
+ *
+ * Return: @pxid, or EDVSPERM, EDVSDVSINIT, EDVSPROXYID, EDVSNAMESIZE,
+ * EDVSBADVALUE (name), EDVS2BIG (maxbytes), EDVSBADPID, EDVSRSCBUSY (the
+ * pair, or one of the tasks, is already a proxy).
+ */
+long dvk_proxies_bind(int pxid, int spid, int rpid, const char *name, int maxbytes)
+{
+	struct task_struct *t[2] = { NULL, NULL };
+	struct dvk_pair *px;
+	long ret;
+	int i;
+
+	ret = dvk_name_check(name);
+	if (ret)
+		return ret;
+	if (maxbytes < 1 || maxbytes > DVK_CMD_MAXPAYLOAD)
+		return EDVS2BIG;
+	ret = dvk_net_enter();
+	if (ret)
+		return ret;
+	ret = EDVSPROXYID;
+	if (!dvk_node_id_ok(pxid))
+		goto out;
+	ret = EDVSBADPID;
+	t[0] = dvk_proxy_task(spid);
+	t[1] = dvk_proxy_task(rpid);
+	if (!t[0] || !t[1])
+		goto out;
+	px = &dvk_pairs[pxid];
+	spin_lock(&dvk_net_lock);
+	ret = EDVSRSCBUSY;
+	if (px->usr.px_flags & DVK_PX_INUSE)
+		goto out_unlock;
+	for (i = 0; i < DVK_MAX_NODES; i++)
+		if (dvk_pairs[i].task[0] == t[0] || dvk_pairs[i].task[1] == t[0] ||
+		    dvk_pairs[i].task[0] == t[1] || dvk_pairs[i].task[1] == t[1])
+			goto out_unlock;
+	px->usr.px_flags = DVK_PX_INUSE;
+	px->usr.px_maxbytes = maxbytes;
+	px->usr.px_nodes = 0;
+	px->usr.px_spid = spid;
+	px->usr.px_rpid = rpid;
+	strscpy(px->usr.px_name, name, sizeof(px->usr.px_name));
+	WRITE_ONCE(px->task[0], t[0]);
+	WRITE_ONCE(px->task[1], t[1]);
+	t[0] = t[1] = NULL;		/* the pair owns the references now */
+	atomic_inc(&dvk_pairs_bound);
+	spin_unlock(&dvk_net_lock);
+	/*
+	 * A task past its exit probe would never take the pair down: check
+	 * after publishing (pairs with the barrier in the exit probe).
+	 */
+	smp_mb();
+	if ((px->task[0]->flags & PF_EXITING) || (px->task[1]->flags & PF_EXITING)) {
+		spin_lock(&dvk_net_lock);
+		if (px->usr.px_flags & DVK_PX_INUSE)
+			dvk_pair_unbind_locked(px);
+		spin_unlock(&dvk_net_lock);
+		ret = EDVSBADPID;
+		goto out;
+	}
+	ret = pxid;
+	goto out;
+
+out_unlock:
+	spin_unlock(&dvk_net_lock);
+out:
+	up_write(&dvk_dvs.rwsem);
+	for (i = 0; i < 2; i++)
+		if (t[i])
+			put_task_struct(t[i]);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dvk_proxies_bind);
+
+/**
+ * dvk_proxies_unbind() - take a pair down: its nodes are detached and
+ * their remote endpoints unbound in every DC.
+ * @pxid: the pair.
+ *
+ * Return: 0, or EDVSPERM, EDVSDVSINIT, EDVSPROXYID, EDVSPROXYFREE.
+ */
+long dvk_proxies_unbind(int pxid)
+{
+	u32 map = 0;
+	long ret = dvk_net_enter();
+
+	if (ret)
+		return ret;
+	if (!dvk_node_id_ok(pxid)) {
+		ret = EDVSPROXYID;
+		goto out;
+	}
+	spin_lock(&dvk_net_lock);
+	if (dvk_pairs[pxid].usr.px_flags & DVK_PX_INUSE)
+		map = dvk_pair_unbind_locked(&dvk_pairs[pxid]);
+	else
+		ret = EDVSPROXYFREE;
+	spin_unlock(&dvk_net_lock);
+	dvk_nodes_forget(map);
+out:
+	up_write(&dvk_dvs.rwsem);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dvk_proxies_unbind);
+
+/* Mirror a pair's connection flags on the nodes it serves; net lock held. */
+static void dvk_pair_sync_nodes_locked(struct dvk_pair *px)
+{
+	int n;
+
+	for (n = 0; n < DVK_MAX_NODES; n++) {
+		u32 *f = &dvk_nodes[n].usr.n_flags;
+
+		if (!(px->usr.px_nodes & BIT(n)))
+			continue;
+		*f &= ~(DVK_NODE_SCONNECTED | DVK_NODE_RCONNECTED);
+		if (px->usr.px_flags & DVK_PX_SCONNECTED)
+			*f |= DVK_NODE_SCONNECTED;
+		if (px->usr.px_flags & DVK_PX_RCONNECTED)
+			*f |= DVK_NODE_RCONNECTED;
+	}
+}
+
+/**
+ * dvk_proxy_conn() - a proxy reports its link up or down.
+ * @pxid: the pair.
+ * @status: DVK_CONNECT_SPROXY, DVK_CONNECT_RPROXY, DVK_DISCONNECT_SPROXY
+ *	or DVK_DISCONNECT_RPROXY.
+ *
+ * Allowed to the pair's own sender (S statuses) and receiver (R statuses),
+ * and to CAP_SYS_ADMIN. The nodes the pair serves show the same state.
+ *
+ * Return: 0, or EDVSBADVALUE, EDVSDVSINIT, EDVSPROXYID, EDVSPROXYFREE, EDVSPERM.
+ */
+long dvk_proxy_conn(int pxid, int status)
+{
+	bool sender = status == DVK_CONNECT_SPROXY || status == DVK_DISCONNECT_SPROXY;
+	bool up = status == DVK_CONNECT_SPROXY || status == DVK_CONNECT_RPROXY;
+	u32 bit = sender ? DVK_PX_SCONNECTED : DVK_PX_RCONNECTED;
+	bool admin = capable(CAP_SYS_ADMIN);
+	struct dvk_pair *px;
+	long ret = 0;
+
+	if (status < DVK_CONNECT_SPROXY || status > DVK_DISCONNECT_RPROXY)
+		return EDVSBADVALUE;
+	down_read(&dvk_dvs.rwsem);
+	if (!dvk_dvs.initialized) {
+		ret = EDVSDVSINIT;
+		goto out;
+	}
+	if (!dvk_node_id_ok(pxid)) {
+		ret = EDVSPROXYID;
+		goto out;
+	}
+	px = &dvk_pairs[pxid];
+	spin_lock(&dvk_net_lock);
+	if (!(px->usr.px_flags & DVK_PX_INUSE))
+		ret = EDVSPROXYFREE;
+	else if (!admin && px->task[sender ? 0 : 1] != current->group_leader &&
+		 px->task[sender ? 0 : 1] != current)
+		ret = EDVSPERM;
+	else if (up)
+		px->usr.px_flags |= bit;
+	else
+		px->usr.px_flags &= ~bit;
+	if (!ret)
+		dvk_pair_sync_nodes_locked(px);
+	spin_unlock(&dvk_net_lock);
+out:
+	up_read(&dvk_dvs.rwsem);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dvk_proxy_conn);
+
+/**
+ * dvk_node_up() - attach remote node @nodeid, served by pair @pxid.
+ * @name: the node's name (1..15 characters).
+ * @nodeid: not the local node.
+ * @pxid: a bound pair.
+ *
+ * Return: @nodeid, or EDVSPERM, EDVSDVSINIT, EDVSNAMESIZE, EDVSBADVALUE,
+ * EDVSBADNODEID, EDVSPROXYID, EDVSPROXYFREE, EDVSNODEBUSY (attached already).
+ */
+long dvk_node_up(const char *name, int nodeid, int pxid)
+{
+	struct dvk_node *n;
+	long ret = dvk_name_check(name);
+
+	if (ret)
+		return ret;
+	ret = dvk_net_enter();
+	if (ret)
+		return ret;
+	if (!dvk_node_id_ok(nodeid) || nodeid == dvk_dvs.usr.d_nodeid) {
+		ret = EDVSBADNODEID;
+		goto out;
+	}
+	if (!dvk_node_id_ok(pxid)) {
+		ret = EDVSPROXYID;
+		goto out;
+	}
+	n = &dvk_nodes[nodeid];
+	spin_lock(&dvk_net_lock);
+	if (!(dvk_pairs[pxid].usr.px_flags & DVK_PX_INUSE)) {
+		ret = EDVSPROXYFREE;
+	} else if (n->usr.n_flags & DVK_NODE_ATTACHED) {
+		ret = EDVSNODEBUSY;
+	} else {
+		n->usr.n_flags = DVK_NODE_ATTACHED;
+		n->usr.n_proxies = pxid;
+		n->pxid = pxid;
+		strscpy(n->usr.n_name, name, sizeof(n->usr.n_name));
+		dvk_pairs[pxid].usr.px_nodes |= BIT(nodeid);
+		dvk_pair_sync_nodes_locked(&dvk_pairs[pxid]);
+		ret = nodeid;
+	}
+	spin_unlock(&dvk_net_lock);
+out:
+	up_write(&dvk_dvs.rwsem);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dvk_node_up);
+
+/**
+ * dvk_node_down() - detach remote node @nodeid: it leaves every DC and
+ * its remote endpoints are unbound (their waiters get EDVSSRCDIED or
+ * EDVSDSTDIED). Its pair stays bound.
+ * @nodeid: an attached remote node.
+ *
+ * Return: 0, or EDVSPERM, EDVSDVSINIT, EDVSBADNODEID, EDVSNODEFREE.
+ */
+long dvk_node_down(int nodeid)
+{
+	u32 map = 0;
+	long ret = dvk_net_enter();
+
+	if (ret)
+		return ret;
+	if (!dvk_node_id_ok(nodeid) || nodeid == dvk_dvs.usr.d_nodeid) {
+		ret = EDVSBADNODEID;
+		goto out;
+	}
+	spin_lock(&dvk_net_lock);
+	if (dvk_nodes[nodeid].usr.n_flags & DVK_NODE_ATTACHED)
+		map = dvk_nodes_detach_locked(BIT(nodeid));
+	else
+		ret = EDVSNODEFREE;
+	spin_unlock(&dvk_net_lock);
+	dvk_nodes_forget(map);
+out:
+	up_write(&dvk_dvs.rwsem);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dvk_node_down);
+
+/* Whether @nodeid is attached; dc->lock may be held. */
+static bool dvk_node_attached(int nodeid)
+{
+	bool ret;
+
+	spin_lock(&dvk_net_lock);
+	ret = dvk_nodes[nodeid].usr.n_flags & DVK_NODE_ATTACHED;
+	spin_unlock(&dvk_net_lock);
+	return ret;
+}
+
+/* add_node and del_node on a referenced DC; dc->lock held. */
+static long dvk_dc_node_locked(struct dvk_dc *dc, int nodeid, bool add)
+{
+	int nr;
+
+	if (!dvk_node_attached(nodeid))
+		return EDVSNODEFREE;
+	if (!dc->running)
+		return EDVSDCNOTRUN;
+	if (add == !!(dc->usr.dc_nodes & BIT(nodeid)))
+		return EDVSDCNODE;
+	if (add) {
+		if (hweight32(dc->usr.dc_nodes) >= dc->usr.dc_nr_nodes)
+			return EDVSRSCBUSY;
+		dc->usr.dc_nodes |= BIT(nodeid);
+		return 0;
+	}
+	dc->usr.dc_nodes &= ~BIT(nodeid);
+	/* A node leaving the DC takes its endpoints there with it. */
+	for (nr = -dc->usr.dc_nr_tasks; nr < dc->usr.dc_nr_procs; nr++) {
+		struct dvk_proc *p = dvk_slot(dc, nr);
+
+		if ((p->usr.p_rts_flags & DVK_REMOTE) && p->usr.p_nodeid == nodeid)
+			dvk_unbind_locked(p, EDVSNODCNODE);
+	}
+	return 0;
+}
+
+static long dvk_dc_node(int dcid, int nodeid, bool add)
+{
+	struct dvk_dc *dc;
+	long ret = dvk_net_enter();
+
+	if (ret)
+		return ret;
+	ret = dvk_dc_find(dcid, false, &dc);
+	if (ret)
+		goto out;
+	if (!dvk_node_id_ok(nodeid) || nodeid == dvk_dvs.usr.d_nodeid) {
+		ret = EDVSBADNODEID;
+	} else {
+		spin_lock(&dc->lock);
+		ret = dvk_dc_node_locked(dc, nodeid, add);
+		spin_unlock(&dc->lock);
+	}
+	dvk_dc_put(dc);
+out:
+	up_write(&dvk_dvs.rwsem);
+	return ret;
+}
+
+/**
+ * dvk_add_node() - make attached remote node @nodeid a member of DC @dcid.
+ * @dcid: a running DC.
+ * @nodeid: an attached remote node.
+ *
+ * Return: 0, or EDVSPERM, EDVSDVSINIT, EDVSBADDCID, EDVSDCNOTRUN,
+ * EDVSBADNODEID, EDVSNODEFREE, EDVSDCNODE (a member already),
+ * EDVSRSCBUSY (the DC spans dc_nr_nodes nodes).
+ */
+long dvk_add_node(int dcid, int nodeid)
+{
+	return dvk_dc_node(dcid, nodeid, true);
+}
+EXPORT_SYMBOL_GPL(dvk_add_node);
+
+/**
+ * dvk_del_node() - remove remote node @nodeid from DC @dcid; its remote
+ * endpoints there are unbound.
+ * @dcid: a running DC.
+ * @nodeid: a member node.
+ *
+ * Return: 0, or the errors of dvk_add_node(), EDVSDCNODE for a non-member.
+ */
+long dvk_del_node(int dcid, int nodeid)
+{
+	return dvk_dc_node(dcid, nodeid, false);
+}
+EXPORT_SYMBOL_GPL(dvk_del_node);
+
+/* The DCs @nodeid (or, for the local node, this node) is a member of. */
+static u32 dvk_node_dcs(int nodeid, bool local)
+{
+	u32 dcs = 0;
+	int i;
+
+	rcu_read_lock();
+	for (i = 0; i < DVK_MAX_DCS; i++) {
+		struct dvk_dc *dc = rcu_dereference(dvk_dvs.dcs[i]);
+
+		if (dc && (local || (READ_ONCE(dc->usr.dc_nodes) & BIT(nodeid))))
+			dcs |= BIT(i);
+	}
+	rcu_read_unlock();
+	return dcs;
+}
+
+/**
+ * dvk_getnodeinfo() - a node's descriptor.
+ * @nodeid: the local node or an attached remote one.
+ * @out: filled on success.
+ *
+ * Return: @nodeid, or EDVSDVSINIT, EDVSBADNODEID, EDVSNODEFREE.
+ */
+long dvk_getnodeinfo(int nodeid, struct node_usr *out)
+{
+	long ret = nodeid;
+
+	down_read(&dvk_dvs.rwsem);
+	if (!dvk_dvs.initialized) {
+		ret = EDVSDVSINIT;
+	} else if (!dvk_node_id_ok(nodeid)) {
+		ret = EDVSBADNODEID;
+	} else if (nodeid == dvk_dvs.usr.d_nodeid) {
+		memset(out, 0, sizeof(*out));
+		out->n_nodeid = nodeid;
+		out->n_flags = DVK_NODE_ATTACHED | DVK_NODE_SCONNECTED | DVK_NODE_RCONNECTED;
+		out->n_proxies = -1;
+		out->n_dcs = dvk_node_dcs(nodeid, true);
+		snprintf(out->n_name, sizeof(out->n_name), "node%d", nodeid);
+	} else {
+		spin_lock(&dvk_net_lock);
+		*out = dvk_nodes[nodeid].usr;
+		spin_unlock(&dvk_net_lock);
+		if (out->n_flags & DVK_NODE_ATTACHED)
+			out->n_dcs = dvk_node_dcs(nodeid, false);
+		else
+			ret = EDVSNODEFREE;
+	}
+	up_read(&dvk_dvs.rwsem);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dvk_getnodeinfo);
+
+/**
+ * dvk_getproxyinfo() - a proxy pair's descriptor.
+ * @pxid: a bound pair.
+ * @out: filled on success.
+ *
+ * Return: @pxid, or EDVSDVSINIT, EDVSPROXYID, EDVSPROXYFREE.
+ */
+long dvk_getproxyinfo(int pxid, struct proxies_usr *out)
+{
+	long ret = pxid;
+
+	down_read(&dvk_dvs.rwsem);
+	if (!dvk_dvs.initialized) {
+		ret = EDVSDVSINIT;
+	} else if (!dvk_node_id_ok(pxid)) {
+		ret = EDVSPROXYID;
+	} else {
+		spin_lock(&dvk_net_lock);
+		*out = dvk_pairs[pxid].usr;
+		spin_unlock(&dvk_net_lock);
+		if (!(out->px_flags & DVK_PX_INUSE))
+			ret = EDVSPROXYFREE;
+	}
+	up_read(&dvk_dvs.rwsem);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dvk_getproxyinfo);
