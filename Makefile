@@ -30,11 +30,6 @@ DVK_VERSION := $(shell sed -n 's/^\#define DVK_VERSION[[:space:]]*\([0-9]*\).*/\
 GUEST_TESTS := $(patsubst tests/guest/%.c,$(B)/guest-tests/%,$(filter-out tests/guest/test_util.c,$(wildcard tests/guest/*.c)))
 HOST_TESTS  := $(patsubst tests/host/%.c,$(B)/host-tests/%,$(wildcard tests/host/*.c))
 
-# The proxies' wire codec: WIRE_SRCS and the rule for its unit test.
--include proxies/proxies.mk
-ifndef WIRE_SRCS
-HOST_TESTS  := $(filter-out $(B)/host-tests/test_wire,$(HOST_TESTS))
-endif
 
 .PHONY: all deps demo test bench kernel kernel-test kernel-mod modules modules-uml modules-debian lib tools rootfs clean install help
 .DELETE_ON_ERROR:
@@ -109,6 +104,9 @@ $(B)/guest-tests/%: tests/guest/%.c tests/guest/test_util.c tests/guest/test_uti
 $(B)/host-tests/%: tests/host/%.c $(LIB_SRCS) $(ABI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) $< $(LIB_SRCS) -o $@
+
+# The proxies' wire codec: WIRE_SRCS and the rule for its unit test.
+include proxies/proxies.mk
 
 # ---- guest root filesystem -------------------------------------------------
 rootfs: $(B)/rootfs.img

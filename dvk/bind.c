@@ -87,17 +87,20 @@ void dvk_unbind_locked(struct dvk_proc *p, int why)
 	int idx = p->usr.p_nr + dc->usr.dc_nr_tasks;
 	struct task_struct *task = p->task;
 
+	dvk_rmt_unbind_locked(p, why);
 	list_for_each_entry_safe(q, tmp, &p->senders, send_link) {
 		list_del_init(&q->send_link);
 		q->usr.p_rts_flags &= ~(DVK_SENDING | DVK_RECEIVING);
 		q->usr.p_sendto = DVK_NONE;
 		q->usr.p_getfrom = DVK_NONE;
+		dvk_rmt_peer_gone_locked(q, EDVSDSTDIED);
 		dvk_wake_locked(q, EDVSDSTDIED);
 	}
 	list_for_each_entry_safe(q, tmp, &p->rcv_waiters, rcv_link) {
 		list_del_init(&q->rcv_link);
 		q->usr.p_rts_flags &= ~DVK_RECEIVING;
 		q->usr.p_getfrom = DVK_NONE;
+		dvk_rmt_peer_gone_locked(q, EDVSSRCDIED);
 		dvk_wake_locked(q, EDVSSRCDIED);
 	}
 	list_del_init(&p->send_link);
@@ -135,6 +138,35 @@ void dvk_unbind_locked(struct dvk_proc *p, int why)
 	memset(p->usr.p_name, 0, sizeof(p->usr.p_name));
 	/* Keep p_endpoint: getprocinfo shows the last binding's endpoint. */
 	wake_up_all(&dc->bind_wq);
+}
+
+/* What every new binding starts with; dc->lock held. */
+static void dvk_bound_locked(struct dvk_proc *p)
+{
+	p->usr.p_getfrom = DVK_NONE;
+	p->usr.p_sendto = DVK_NONE;
+	p->usr.p_lclsent = p->usr.p_rmtsent = p->usr.p_lclcopy = p->usr.p_rmtcopy = 0;
+	dvk_priv_default(p->dc, p);
+	wake_up_all(&p->dc->bind_wq);
+	wake_up_all(&dvk_bind_wq);
+}
+
+/**
+ * dvk_bind_remote_locked() - register remote endpoint @ep of node @nodeid
+ * in the free slot @p (rmtbind, and put2lcl's autobind); dc->lock held.
+ * @p: a free slot.
+ * @ep: the remote endpoint, generation included.
+ * @nodeid: its node.
+ * @name: its name.
+ */
+void dvk_bind_remote_locked(struct dvk_proc *p, s32 ep, int nodeid, const char *name)
+{
+	p->gen = DVK_EP_GEN(ep);
+	p->usr.p_endpoint = ep;
+	p->usr.p_nodeid = nodeid;
+	p->usr.p_rts_flags = DVK_REMOTE;
+	strscpy(p->usr.p_name, name, sizeof(p->usr.p_name));
+	dvk_bound_locked(p);
 }
 
 /* The sched_process_exit probe: runs in the dying task, atomic context. */
@@ -375,22 +407,13 @@ relock:
 		p->usr.p_vpid = task_pid_nr_ns(p->task, dc->pid_ns);
 		p->usr.p_misc_flags = p->task == p->task->group_leader ? 0 : DVK_MIS_THREAD;
 		get_task_comm(p->usr.p_name, p->task);
+		p->usr.p_rts_flags &= ~DVK_SLOT_FREE;
+		dvk_bound_locked(p);
 	} else {
-		p->gen = DVK_EP_GEN(ep);
-		p->usr.p_endpoint = ep;
-		p->usr.p_nodeid = nodeid;
-		p->usr.p_rts_flags = DVK_REMOTE;
-		strscpy(p->usr.p_name, name, sizeof(p->usr.p_name));
+		dvk_bind_remote_locked(p, ep, nodeid, name);
 	}
-	p->usr.p_rts_flags &= ~DVK_SLOT_FREE;
-	p->usr.p_getfrom = DVK_NONE;
-	p->usr.p_sendto = DVK_NONE;
-	p->usr.p_lclsent = p->usr.p_rmtsent = p->usr.p_lclcopy = p->usr.p_rmtcopy = 0;
-	dvk_priv_default(dc, p);
 	ret = p->usr.p_endpoint;
 	spin_unlock(&dc->lock);
-	wake_up_all(&dc->bind_wq);
-	wake_up_all(&dvk_bind_wq);
 	dvk_dc_put(dc);
 	return ret;
 

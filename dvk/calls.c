@@ -26,12 +26,12 @@ typedef long (*dvk_call_fn)(int first, unsigned long second, unsigned long third
  * and the last byte (the one or two pages the buffer touches) and writes
  * each back unchanged.
  */
-static int dvk_msg_writable(void __user *ptr)
+static int dvk_writable(void __user *ptr, size_t size)
 {
-	char __user *first = ptr, __user *last = first + sizeof(struct dvk_message) - 1;
+	char __user *first = ptr, __user *last = first + size - 1;
 	char c;
 
-	/* 64 bytes touch at most two pages: those of the first and last byte. */
+	/* Up to a page touches at most two pages: those of the first and last byte. */
 	if (get_user(c, first) || put_user(c, first) || get_user(c, last) || put_user(c, last))
 		return EDVSFAULT;
 	return 0;
@@ -42,7 +42,7 @@ static int dvk_msg_in(struct dvk_message *m, void __user *ptr, bool out_too)
 {
 	if (copy_from_user(m, ptr, sizeof(*m)))
 		return EDVSFAULT;
-	return out_too ? dvk_msg_writable(ptr) : 0;
+	return out_too ? dvk_writable(ptr, sizeof(*m)) : 0;
 }
 
 static long dvk_msg_out(long ret, void __user *ptr, const struct dvk_message *m)
@@ -194,7 +194,7 @@ DVK_CALL(receive)
 {
 	struct dvk_message m;
 
-	if (dvk_msg_writable(ptr))
+	if (dvk_writable(ptr, sizeof(struct dvk_message)))
 		return EDVSFAULT;
 	return dvk_msg_out(dvk_receive(first, &m, fifth), ptr, &m);
 }
@@ -204,7 +204,7 @@ DVK_CALL(rcvrqst)
 {
 	struct dvk_message m;
 
-	if (dvk_msg_writable(ptr))
+	if (dvk_writable(ptr, sizeof(struct dvk_message)))
 		return EDVSFAULT;
 	return dvk_msg_out(dvk_rcvrqst(&m, fifth), ptr, &m);
 }
@@ -298,6 +298,30 @@ DVK_CALL(getproxyinfo)
 	return dvk_desc_out(dvk_getproxyinfo(first, &u), ptr, &u, sizeof(u));
 }
 
+/*
+ * get2rmt(second = struct dvk_cmd *, third = payload buffer, fifth = timeout
+ * ms): the buffer is proven writable first, so no command taken is lost.
+ */
+DVK_CALL(get2rmt)
+{
+	void __user *uc = (void __user *)second;
+	struct dvk_cmd c;
+
+	if (dvk_writable(uc, sizeof(c)))
+		return EDVSFAULT;
+	return dvk_desc_out(dvk_get2rmt(&c, fifth), uc, &c, sizeof(c));
+}
+
+/* put2lcl(second = struct dvk_cmd *, third = payload) */
+DVK_CALL(put2lcl)
+{
+	struct dvk_cmd c;
+
+	if (copy_from_user(&c, (void __user *)second, sizeof(c)))
+		return EDVSFAULT;
+	return dvk_put2lcl(&c);
+}
+
 /* wakeup(first = dcid, second = endpoint) */
 DVK_CALL(wakeup)
 {
@@ -341,6 +365,8 @@ static const dvk_call_fn dvk_calls[DVK_NR_CALLS] = {
 	[DVK_DELNODE]		= dvk_call_del_node,
 	[DVK_GETNODEINFO]	= dvk_call_getnodeinfo,
 	[DVK_GETPROXYINFO]	= dvk_call_getproxyinfo,
+	[DVK_GET2RMT]		= dvk_call_get2rmt,
+	[DVK_PUT2LCL]		= dvk_call_put2lcl,
 };
 
 /**

@@ -143,6 +143,7 @@ static void dvk_slot_init(struct dvk_dc *dc, struct dvk_proc *p, int nr)
 	INIT_LIST_HEAD(&p->send_link);
 	INIT_LIST_HEAD(&p->rcv_waiters);
 	INIT_LIST_HEAD(&p->rcv_link);
+	INIT_LIST_HEAD(&p->rmt_link);
 	INIT_HLIST_NODE(&p->bind_node);
 	if (dvk_is_sysproc(dc, nr))
 		p->notify_arg = &dc->notify_args[(nr + dc->usr.dc_nr_tasks) * dc->usr.dc_nr_sysprocs];
@@ -173,6 +174,7 @@ struct dvk_dc *dvk_dc_alloc(const struct dc_usr *u, int nodeid)
 	kref_init(&dc->kref);
 	spin_lock_init(&dc->lock);
 	init_waitqueue_head(&dc->bind_wq);
+	INIT_LIST_HEAD(&dc->rmt_waiters);
 	dc->usr = *u;
 	dc->usr.dc_flags = DVK_DC_RUNNING;
 	dc->usr.dc_nodes = BIT(nodeid);

@@ -97,6 +97,11 @@ struct dvk_priv {
  * @unbind_rcu: RCU state when @bind_node last left the hash.
  * @unbind_gp: set until a grace period after that has been waited for: a
  *	new binding waits first, so lockless readers never follow a reused node.
+ * @rcmd: the command of the remote call the slot's caller is blocked in
+ *	(on the caller's stack), else NULL.
+ * @rmt_link: in the DC's @rmt_waiters while @rcmd is set.
+ * @rmsg: a remote slot's message on its way to a local one, kept (for the
+ *	error acknowledgement) until a sendrec's reply is sent.
  */
 struct dvk_proc {
 	struct proc_usr usr;
@@ -114,6 +119,9 @@ struct dvk_proc {
 	struct hlist_node bind_node;
 	unsigned long unbind_rcu;
 	bool unbind_gp;
+	struct dvk_rcmd *rcmd;
+	struct list_head rmt_link;
+	struct dvk_rmsg *rmsg;
 };
 
 /**
@@ -127,6 +135,7 @@ struct dvk_proc {
  * @procs: nr_tasks + nr_procs slots; slot number nr is at index nr + nr_tasks.
  * @notify_args: the system slots' @notify_arg arrays, in one block.
  * @bind_wq: woken on every bind and unbind, for wait4bind.
+ * @rmt_waiters: slots blocked in a remote call (their @rmt_link).
  * @proc_dir: /proc/dvs/<name>.
  * @free_work: frees the DC after an RCU grace period.
  */
@@ -140,6 +149,7 @@ struct dvk_dc {
 	struct dvk_proc *procs;
 	u64 *notify_args;
 	wait_queue_head_t bind_wq;
+	struct list_head rmt_waiters;
 	struct proc_dir_entry *proc_dir;
 	struct rcu_work free_work;
 };
@@ -157,10 +167,37 @@ struct dvk_node {
 /**
  * struct dvk_pair - a proxy pair: the sender and receiver proxy tasks
  * (task[0], task[1], referenced while bound) serving some remote nodes.
+ * @outq: commands for the sender proxy (struct dvk_rcmd), oldest first.
+ * @wq: the sender proxy waits here in get2rmt.
  */
 struct dvk_pair {
 	struct proxies_usr usr;
 	struct task_struct *task[2];
+	struct list_head outq;
+	wait_queue_head_t wq;
+};
+
+/**
+ * struct dvk_rcmd - a command queued for a sender proxy.
+ * @link: in the pair's outq while @queued.
+ * @cmd: what get2rmt hands out.
+ * @pxid: the pair it is queued on.
+ * @queued: on the outq (get2rmt has not taken it yet).
+ * @owned: part of a blocked caller's call (on its stack); else the
+ *	@ack of a struct dvk_rmsg, freed once sent or dropped.
+ */
+struct dvk_rcmd {
+	struct list_head link;
+	struct dvk_cmd cmd;
+	int pxid;
+	bool queued;
+	bool owned;
+};
+
+/* A remote sender's message, and the acknowledgement it will be sent. */
+struct dvk_rmsg {
+	struct dvk_rcmd ack;
+	struct dvk_message msg;
 };
 
 /* dvs.c: DVS-level state and calls (pure checks are exposed for KUnit). */
@@ -198,6 +235,7 @@ static inline bool dvk_is_sysproc(const struct dvk_dc *dc, int nr)
 struct dvk_proc *dvk_caller(struct task_struct *task, struct dvk_dc **dcp);
 bool dvk_still_caller(struct dvk_proc *p, struct task_struct *task);
 void dvk_unbind_locked(struct dvk_proc *p, int why);
+void dvk_bind_remote_locked(struct dvk_proc *p, s32 ep, int nodeid, const char *name);
 int dvk_exit_hook_init(void);
 void dvk_exit_hook_exit(void);
 
@@ -209,6 +247,18 @@ void dvk_net_init(void);
 void dvk_net_end_all(void);
 bool dvk_proxy_exit(struct task_struct *task);
 
+/* remote.c */
+void dvk_rmt_taken_locked(struct dvk_proc *q, struct dvk_proc *by);
+void dvk_rmt_unbind_locked(struct dvk_proc *p, int why);
+void dvk_rmt_peer_gone_locked(struct dvk_proc *q, int err);
+void dvk_rmt_flush(u32 nodes, int err);
+void dvk_rmt_drop_queue_locked(struct dvk_pair *px);
+long dvk_rmt_send_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc *dst, bool rec,
+			 struct dvk_message *m, long *t);
+long dvk_rmt_reply_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc *dst,
+			  const struct dvk_message *m, long *t);
+long dvk_rmt_notify_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc *dst, int value);
+
 /* ipc.c */
 struct dvk_proc *dvk_ipc_enter(int call, struct dvk_dc **dcp, int *err);
 long dvk_ipc_leave(struct dvk_dc *dc, long ret);
@@ -219,6 +269,9 @@ void dvk_build_notify_locked(struct dvk_proc *p, int idx, struct dvk_message *m)
 int dvk_block_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_wait *w, long *t,
 		     bool killable);
 int dvk_ep_lookup_locked(struct dvk_dc *dc, s32 ep, struct dvk_proc **pp, int dead_err);
+void dvk_deliver_locked(struct dvk_proc *dst, const struct dvk_message *m);
+bool dvk_takes_from(const struct dvk_proc *dst, s32 from);
+void dvk_undo_locked(struct dvk_proc *p);
 
 /* copy.c */
 int dvk_mm_rw(struct mm_struct *mm, unsigned long raddr, void __user *ubuf, void *kbuf,

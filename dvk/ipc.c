@@ -168,7 +168,7 @@ long dvk_ipc_leave(struct dvk_dc *dc, long ret)
 }
 
 /* Would @dst take a message from @from right now? */
-static bool dvk_takes_from(const struct dvk_proc *dst, s32 from)
+bool dvk_takes_from(const struct dvk_proc *dst, s32 from)
 {
 	u32 f = dst->usr.p_rts_flags;
 
@@ -177,7 +177,7 @@ static bool dvk_takes_from(const struct dvk_proc *dst, s32 from)
 }
 
 /* Hand @m to a receiver blocked in receive/sendrec; it returns 0. */
-static void dvk_deliver_locked(struct dvk_proc *dst, const struct dvk_message *m)
+void dvk_deliver_locked(struct dvk_proc *dst, const struct dvk_message *m)
 {
 	dst->wait->msg = *m;
 	dst->usr.p_rts_flags &= ~DVK_RECEIVING;
@@ -206,9 +206,10 @@ void dvk_build_notify_locked(struct dvk_proc *p, int idx, struct dvk_message *m)
 }
 
 /*
- * The bound local slot @ep names, for a call made by @p: lookup errors as
+ * The bound slot @ep names, for a call made by @p: lookup errors as
  * dvk_ep_lookup_locked() with @dead_err, @self_err when it is @p itself
- * (a NULL @p allows that), @rmt_err when it is a remote registration.
+ * (a NULL @p allows that), @rmt_err when it is a remote registration
+ * (0: remote slots are fine).
  */
 static int dvk_peer_locked(struct dvk_dc *dc, struct dvk_proc *p, s32 ep, int dead_err,
 			   int self_err, int rmt_err, struct dvk_proc **qp)
@@ -220,8 +221,8 @@ static int dvk_peer_locked(struct dvk_dc *dc, struct dvk_proc *p, s32 ep, int de
 		return ret;
 	if (q == p)
 		return self_err;
-	if (q->usr.p_rts_flags & DVK_REMOTE)
-		return rmt_err;		/* remote IPC needs the proxies (not yet) */
+	if (rmt_err && (q->usr.p_rts_flags & DVK_REMOTE))
+		return rmt_err;
 	*qp = q;
 	return 0;
 }
@@ -234,7 +235,7 @@ static int dvk_dst_locked(struct dvk_dc *dc, struct dvk_proc *p, s32 ep, struct 
 
 	if (ep == DVK_ANY || ep == DVK_NONE || ep == DVK_SELF)
 		return EDVSBADDEST;
-	ret = dvk_peer_locked(dc, p, ep, EDVSDSTDIED, EDVSBADDEST, EDVSNOPROXY, &dst);
+	ret = dvk_peer_locked(dc, p, ep, EDVSDSTDIED, EDVSBADDEST, 0, &dst);
 	if (ret)
 		return ret;
 	if (!dvk_ipc_allowed(p, dst))
@@ -243,7 +244,7 @@ static int dvk_dst_locked(struct dvk_dc *dc, struct dvk_proc *p, s32 ep, struct 
 	return 0;
 }
 
-static void dvk_undo_locked(struct dvk_proc *p)
+void dvk_undo_locked(struct dvk_proc *p)
 {
 	list_del_init(&p->send_link);
 	list_del_init(&p->rcv_link);
@@ -278,6 +279,12 @@ static long dvk_do_send(int call, s32 dst_ep, struct dvk_message *m, long timeou
 
 	w.msg = *m;
 	w.msg.m_source = p->usr.p_endpoint;
+	if (dst->usr.p_rts_flags & DVK_REMOTE) {
+		ret = dvk_rmt_send_locked(dc, p, dst, rec, &w.msg, &t);
+		if (rec && ret == 0)
+			*m = w.msg;
+		return dvk_ipc_leave(dc, ret);
+	}
 	if (!dvk_takes_from(dst, p->usr.p_endpoint)) {
 		if (timeout_ms == DVK_TIMEOUT_NOWAIT)
 			return dvk_ipc_leave(dc, EDVSAGAIN);
@@ -373,7 +380,7 @@ static long dvk_do_receive(int call, s32 src_ep, struct dvk_message *m, long tim
 	if (src_ep != DVK_ANY) {
 		if (src_ep == DVK_NONE || src_ep == DVK_SELF)
 			return dvk_ipc_leave(dc, EDVSENDPOINT);
-		ret = dvk_peer_locked(dc, p, src_ep, EDVSSRCDIED, EDVSENDPOINT, EDVSNOPROXY, &src);
+		ret = dvk_peer_locked(dc, p, src_ep, EDVSSRCDIED, EDVSENDPOINT, 0, &src);
 		if (ret)
 			return dvk_ipc_leave(dc, ret);
 	} else if (p->usr.p_misc_flags & DVK_MIS_WOKENUP) {
@@ -397,11 +404,16 @@ static long dvk_do_receive(int call, s32 src_ep, struct dvk_message *m, long tim
 	list_for_each_entry(q, &p->senders, send_link) {
 		if (src && q != src)
 			continue;
-		*m = q->wait->msg;
-		q->usr.p_lclsent++;
 		list_del_init(&q->send_link);
 		q->usr.p_rts_flags &= ~DVK_SENDING;
 		q->usr.p_sendto = DVK_NONE;
+		if (q->usr.p_rts_flags & DVK_REMOTE) {	/* through the proxies */
+			*m = q->rmsg->msg;
+			dvk_rmt_taken_locked(q, p);
+		} else {
+			*m = q->wait->msg;
+			q->usr.p_lclsent++;
+		}
 		if (q->usr.p_rts_flags & DVK_RECEIVING)	/* sendrec: awaits our reply */
 			list_add_tail(&q->rcv_link, &p->rcv_waiters);
 		else
@@ -457,10 +469,13 @@ long dvk_rcvrqst(struct dvk_message *m, long timeout_ms)
 EXPORT_SYMBOL_GPL(dvk_rcvrqst);
 
 /**
- * dvk_reply() - answer a client blocked in sendrec with us. Never blocks.
+ * dvk_reply() - answer a client blocked in sendrec with us. Never blocks
+ * for a local client; for a remote one waits for the other node's
+ * acknowledgement.
  * @dst_ep: the client.
  * @m: the reply (kernel copy).
- * @timeout_ms: unused locally (the remote path waits for an ack).
+ * @timeout_ms: for a remote client, how long to wait for the
+ *	acknowledgement (NOWAIT: for ever).
  *
  * Return: 0, EDVSPROCSTS (the client is not waiting for our reply), or
  * the destination errors of dvk_send().
@@ -478,10 +493,18 @@ long dvk_reply(s32 dst_ep, const struct dvk_message *m, long timeout_ms)
 	ret = dvk_dst_locked(dc, p, dst_ep, &dst);
 	if (ret)
 		return dvk_ipc_leave(dc, ret);
-	if (!dvk_takes_from(dst, p->usr.p_endpoint) || dst->usr.p_getfrom != p->usr.p_endpoint)
-		return dvk_ipc_leave(dc, EDVSPROCSTS);
 	r = *m;
 	r.m_source = p->usr.p_endpoint;
+	if (dst->usr.p_rts_flags & DVK_REMOTE) {
+		long t;
+
+		ret = dvk_timeout(timeout_ms, &t);
+		if (!ret)
+			ret = dvk_rmt_reply_locked(dc, p, dst, &r, &t);
+		return dvk_ipc_leave(dc, ret);
+	}
+	if (!dvk_takes_from(dst, p->usr.p_endpoint) || dst->usr.p_getfrom != p->usr.p_endpoint)
+		return dvk_ipc_leave(dc, EDVSPROCSTS);
 	p->usr.p_lclsent++;
 	dvk_deliver_locked(dst, &r);
 	return dvk_ipc_leave(dc, 0);
@@ -549,11 +572,13 @@ long dvk_notify(int src_nr, s32 dst_ep, int value)
 		dst_ep = p->usr.p_endpoint;
 	if (dst_ep == DVK_ANY || dst_ep == DVK_NONE)
 		return dvk_ipc_leave(dc, EDVSBADDEST);
-	ret = dvk_peer_locked(dc, NULL, dst_ep, EDVSDSTDIED, 0, EDVSNOPROXY, &dst);
+	ret = dvk_peer_locked(dc, NULL, dst_ep, EDVSDSTDIED, 0, 0, &dst);
 	if (ret)
 		return dvk_ipc_leave(dc, ret);
 	if (!dvk_is_sysproc(dc, dst->usr.p_nr) || !dvk_ipc_allowed(p, dst))
 		return dvk_ipc_leave(dc, EDVSTRAPDENIED);
+	if (dst->usr.p_rts_flags & DVK_REMOTE)
+		return dvk_ipc_leave(dc, dvk_rmt_notify_locked(dc, p, dst, value));
 	p->usr.p_lclsent++;
 	dvk_notify_locked(dst, p->usr.p_nr + dc->usr.dc_nr_tasks, p->usr.p_endpoint, value);
 	return dvk_ipc_leave(dc, 0);

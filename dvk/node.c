@@ -91,10 +91,12 @@ static u32 dvk_nodes_detach_locked(u32 map)
 	return map;
 }
 
-static void dvk_nodes_forget(u32 map)
+/* Nodes @map are gone: wake their callers with @err, forget them. */
+static void dvk_nodes_forget(u32 map, int err)
 {
 	int n;
 
+	dvk_rmt_flush(map, err);
 	for (n = 0; n < DVK_MAX_NODES; n++)
 		if (map & BIT(n))
 			dvk_node_forget(n);
@@ -114,6 +116,9 @@ static u32 dvk_pair_unbind_locked(struct dvk_pair *px)
 			put_task_struct(px->task[i]);
 		WRITE_ONCE(px->task[i], NULL);
 	}
+	/* Acks and notifications die here; callers' commands with the flush. */
+	dvk_rmt_drop_queue_locked(px);
+	wake_up_all(&px->wq);
 	memset(&px->usr, 0, sizeof(px->usr));
 	px->usr.px_id = px - dvk_pairs;
 	atomic_dec(&dvk_pairs_bound);
@@ -147,7 +152,7 @@ bool dvk_proxy_exit(struct task_struct *task)
 		map = dvk_pair_unbind_locked(px);
 	}
 	spin_unlock(&dvk_net_lock);
-	dvk_nodes_forget(map);
+	dvk_nodes_forget(map, EDVSNOTCONN);
 	return true;
 }
 
@@ -168,6 +173,12 @@ static void dvk_net_reset_locked(void)
 
 void dvk_net_init(void)
 {
+	int i;
+
+	for (i = 0; i < DVK_MAX_NODES; i++) {
+		INIT_LIST_HEAD(&dvk_pairs[i].outq);
+		init_waitqueue_head(&dvk_pairs[i].wq);
+	}
 	spin_lock(&dvk_net_lock);
 	dvk_net_reset_locked();
 	spin_unlock(&dvk_net_lock);
@@ -312,7 +323,7 @@ long dvk_proxies_unbind(int pxid)
 	else
 		ret = EDVSPROXYFREE;
 	spin_unlock(&dvk_net_lock);
-	dvk_nodes_forget(map);
+	dvk_nodes_forget(map, EDVSNOTCONN);
 out:
 	up_write(&dvk_dvs.rwsem);
 	return ret;
@@ -345,6 +356,8 @@ static void dvk_pair_sync_nodes_locked(struct dvk_pair *px)
  *
  * Allowed to the pair's own sender (S statuses) and receiver (R statuses),
  * and to CAP_SYS_ADMIN. The nodes the pair serves show the same state.
+ * A disconnect wakes every local caller waiting on those nodes with
+ * EDVSNOTCONN; what the sender still had to send is dropped.
  *
  * Return: 0, or EDVSBADVALUE, EDVSDVSINIT, EDVSPROXYID, EDVSPROXYFREE, EDVSPERM.
  */
@@ -355,6 +368,7 @@ long dvk_proxy_conn(int pxid, int status)
 	u32 bit = sender ? DVK_PX_SCONNECTED : DVK_PX_RCONNECTED;
 	bool admin = capable(CAP_SYS_ADMIN);
 	struct dvk_pair *px;
+	u32 lost = 0;
 	long ret = 0;
 
 	if (status < DVK_CONNECT_SPROXY || status > DVK_DISCONNECT_RPROXY)
@@ -379,9 +393,17 @@ long dvk_proxy_conn(int pxid, int status)
 		px->usr.px_flags |= bit;
 	else
 		px->usr.px_flags &= ~bit;
-	if (!ret)
+	if (!ret) {
 		dvk_pair_sync_nodes_locked(px);
+		if (!up) {
+			lost = px->usr.px_nodes;
+			if (sender)
+				dvk_rmt_drop_queue_locked(px);
+		}
+	}
 	spin_unlock(&dvk_net_lock);
+	if (lost)
+		dvk_rmt_flush(lost, EDVSNOTCONN);
 out:
 	up_read(&dvk_dvs.rwsem);
 	return ret;
@@ -462,7 +484,7 @@ long dvk_node_down(int nodeid)
 	else
 		ret = EDVSNODEFREE;
 	spin_unlock(&dvk_net_lock);
-	dvk_nodes_forget(map);
+	dvk_nodes_forget(map, EDVSNODEFREE);
 out:
 	up_write(&dvk_dvs.rwsem);
 	return ret;

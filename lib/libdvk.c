@@ -239,6 +239,17 @@ int dvk_getproxyinfo(int pxid, struct proxies_usr *out)
 	return (int)dvk_call(DVK_GETPROXYINFO, pxid, 0, 0, out, 0);
 }
 
+int dvk_get2rmt_T(struct dvk_cmd *c, void *payload, long timeout_ms)
+{
+	return (int)dvk_call(DVK_GET2RMT, 0, (unsigned long)c, (unsigned long)payload, NULL,
+			     timeout_ms);
+}
+
+int dvk_put2lcl(const struct dvk_cmd *c, const void *payload)
+{
+	return (int)dvk_call(DVK_PUT2LCL, 0, (unsigned long)c, (unsigned long)payload, NULL, 0);
+}
+
 int dvk_unbind(int dcid, int ep)
 {
 	return (int)dvk_call(DVK_UNBIND, dcid, (unsigned long)ep, 0, NULL, 0);

@@ -84,6 +84,10 @@ for t in "$B"/host-tests/*; do
 done
 tests/host/test-dvs-cli.sh "$B/tools/dvs" > "$logs/test-dvs-cli.log" 2>&1
 count "$logs/test-dvs-cli.log"
+# The proxies' wire codec under libFuzzer, for a bounded time.
+B=$B FUZZ_SECONDS=${FUZZ_SECONDS:-30} tests/fuzz/run-fuzz.sh > "$logs/run-fuzz.log" 2>&1
+count "$logs/run-fuzz.log"
+grep -q '^[A-Z]*: fuzz/' "$logs/run-fuzz.log" || result FAIL fuzz/wire "printed no result; see $logs/run-fuzz.log"
 
 echo "== guest tests (test kernel: KASAN, lockdep, KUnit)"
 log=$logs/guest-test.log

@@ -10,6 +10,7 @@ pkgs=(
 	uml-utilities							# uml_mconsole, tunctl, uml_switch
 	python3 kmod cpio fakeroot file					# kernel build helpers
 	qemu-system-x86							# the host VM (tools/hostvm.sh)
+	clang libclang-rt-14-dev					# the wire codec's fuzz target (libFuzzer)
 )
 
 missing=()

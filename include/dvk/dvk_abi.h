@@ -337,6 +337,9 @@ struct proxies_usr {
 enum dvk_cmd_code { DVK_CMDS(DVK_CMD_ENUM) DVK_NR_CMDS };
 #undef DVK_CMD_ENUM
 #define DVK_CMD_ACK		0x2000	/* bit 13: the acknowledgement of a request */
+#define DVK_CMD_SEND_ACK	(DVK_CMD_SEND_MSG | DVK_CMD_ACK)
+#define DVK_CMD_SNDREC_ACK	(DVK_CMD_SNDREC_MSG | DVK_CMD_ACK)	/* errors only */
+#define DVK_CMD_REPLY_ACK	(DVK_CMD_REPLY_MSG | DVK_CMD_ACK)
 #define DVK_CMD_COPYOUT_DATA	(DVK_CMD_COPYOUT_RQST | DVK_CMD_ACK)	/* carries the data */
 
 /* The largest payload of one command (a copy chunk). */

@@ -67,6 +67,9 @@ int dvk_add_node(int dcid, int nodeid);
 int dvk_del_node(int dcid, int nodeid);
 int dvk_getnodeinfo(int nodeid, struct node_usr *out);
 int dvk_getproxyinfo(int pxid, struct proxies_usr *out);
+/* The proxies' own calls: the next command for the other nodes, and one from them. */
+int dvk_get2rmt_T(struct dvk_cmd *c, void *payload, long timeout_ms);
+int dvk_put2lcl(const struct dvk_cmd *c, const void *payload);
 
 /* IPC; timeouts in ms, DVK_TIMEOUT_FOREVER or DVK_TIMEOUT_NOWAIT. */
 int dvk_send_T(int dst, struct dvk_message *m, long timeout_ms);

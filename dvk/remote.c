@@ -1,0 +1,666 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IPC with endpoints on other nodes, through the proxies.
+ *
+ * A local caller's remote send, sendrec or reply becomes a struct
+ * dvk_rcmd on its own stack, queued on the pair that serves the remote
+ * node; the caller blocks as for a local call. The sender proxy takes
+ * commands with get2rmt; the receiver proxy hands the other node's
+ * commands in with put2lcl, which plays them against the local slots:
+ *
+ *   SEND_MSG    delivered (or queued) to the destination through the
+ *               remote sender's slot here; SEND_ACK once it is taken;
+ *   SNDREC_MSG  the same; the answer is the destination's REPLY_MSG, or a
+ *               SNDREC_ACK carrying an error;
+ *   REPLY_MSG   completes a local sendrec; REPLY_ACK;
+ *   NTFY_MSG    posts a notification; no acknowledgement;
+ *   *_ACK       completes the local call with that transaction id (c_id).
+ *
+ * Every rejected request is answered with its acknowledgement carrying the
+ * error, so the remote caller never waits for nothing. A remote sender
+ * unknown here is registered on the fly (autobind). Losing a link or a node
+ * wakes every local caller waiting on it (dvk_rmt_flush()).
+ *
+ * Locking: dc->lock, then dvk_net_lock for the pairs' queues. An owned
+ * command leaves its queue (under dvk_net_lock) before its caller returns.
+ */
+#include <linux/export.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <dvk/dvk_kernel.h>
+#include "dvk_internal.h"
+
+static atomic64_t dvk_rmt_ids = ATOMIC64_INIT(0);
+
+/*
+ * The pair that carries commands to @nodeid for DC @dc, or an error:
+ * EDVSNOPROXY (not attached), EDVSNODCNODE (not in the DC), EDVSNOTCONN
+ * (its sender proxy is not connected). dc->lock held.
+ */
+static int dvk_rmt_route_locked(struct dvk_dc *dc, int nodeid, int *pxid)
+{
+	int ret = 0;
+
+	if (nodeid < 0 || nodeid >= DVK_MAX_NODES)
+		return EDVSBADNODEID;
+	spin_lock(&dvk_net_lock);
+	if (!(dvk_nodes[nodeid].usr.n_flags & DVK_NODE_ATTACHED))
+		ret = EDVSNOPROXY;
+	else if (!(dc->usr.dc_nodes & BIT(nodeid)))
+		ret = EDVSNODCNODE;
+	else if (!(dvk_nodes[nodeid].usr.n_flags & DVK_NODE_SCONNECTED))
+		ret = EDVSNOTCONN;
+	else
+		*pxid = dvk_nodes[nodeid].pxid;
+	spin_unlock(&dvk_net_lock);
+	return ret;
+}
+
+/* Queue @rc on pair @pxid and wake its sender proxy; dvk_net_lock held. */
+static void dvk_rmt_queue_net_locked(struct dvk_rcmd *rc, int pxid)
+{
+	struct dvk_pair *px = &dvk_pairs[pxid];
+
+	rc->pxid = pxid;
+	rc->queued = true;
+	list_add_tail(&rc->link, &px->outq);
+	wake_up(&px->wq);
+}
+
+/* Take @rc off its queue if it is still there; dvk_net_lock held. */
+static void dvk_rmt_unqueue_net_locked(struct dvk_rcmd *rc)
+{
+	if (rc->queued) {
+		list_del_init(&rc->link);
+		rc->queued = false;
+	}
+}
+
+/* A command header from this node, in DC @dc, to @dnode. */
+static void dvk_rmt_cmd(struct dvk_cmd *c, struct dvk_dc *dc, u32 code, s32 src, s32 dst,
+			int dnode, u64 id)
+{
+	memset(c, 0, sizeof(*c));
+	c->c_cmd = code;
+	c->c_dcid = dc->usr.dc_dcid;
+	c->c_src = src;
+	c->c_dst = dst;
+	c->c_snode = dvk_dvs.usr.d_nodeid;
+	c->c_dnode = dnode;
+	c->c_id = id;
+}
+
+/*
+ * Send the acknowledgement @rm carries for request @req (as received) with
+ * result @rcode; @rm then belongs to the queue, or is freed if the node
+ * cannot be reached. NTFY_MSG has no acknowledgement. dc->lock held.
+ */
+static void dvk_rmt_ack_locked(struct dvk_dc *dc, struct dvk_rmsg *rm, const struct dvk_cmd *c,
+			       int rcode)
+{
+	struct dvk_cmd req = *c;	/* @c may be @rm's own copy of the request */
+	int pxid;
+
+	if (req.c_cmd == DVK_CMD_NTFY_MSG || dvk_rmt_route_locked(dc, req.c_snode, &pxid)) {
+		kfree(rm);
+		return;
+	}
+	dvk_rmt_cmd(&rm->ack.cmd, dc, req.c_cmd | DVK_CMD_ACK, req.c_dst, req.c_src,
+		    req.c_snode, req.c_id);
+	rm->ack.cmd.c_rcode = rcode;
+	rm->ack.owned = false;
+	spin_lock(&dvk_net_lock);
+	dvk_rmt_queue_net_locked(&rm->ack, pxid);
+	spin_unlock(&dvk_net_lock);
+}
+
+/*
+ * Remote slot @q's queued message was taken by local slot @by (receive):
+ * a send is acknowledged now; a sendrec now waits for @by's reply.
+ */
+void dvk_rmt_taken_locked(struct dvk_proc *q, struct dvk_proc *by)
+{
+	struct dvk_rmsg *rm = q->rmsg;
+
+	if (!(q->usr.p_rts_flags & DVK_RECEIVING)) {
+		q->rmsg = NULL;
+		dvk_rmt_ack_locked(q->dc, rm, &rm->ack.cmd, 0);
+	}
+	/* For a sendrec, rm stays: its error ack if @by dies before replying. */
+}
+
+/*
+ * Cancel what @p has to do with remote calls, as it is unbound: its own
+ * call's command leaves the queue; a remote slot's pending message is
+ * dropped, and its remote caller told @why. Called by dvk_unbind_locked()
+ * before it wakes anyone.
+ */
+void dvk_rmt_unbind_locked(struct dvk_proc *p, int why)
+{
+	dvk_rmt_peer_gone_locked(p, why);
+	if (p->rcmd) {
+		spin_lock(&dvk_net_lock);
+		dvk_rmt_unqueue_net_locked(p->rcmd);
+		spin_unlock(&dvk_net_lock);
+		list_del_init(&p->rmt_link);
+		p->rcmd = NULL;
+	}
+	kfree(p->rmsg);
+	p->rmsg = NULL;
+}
+
+/*
+ * Remote slot @q waited on local slot @p, which is going away: its remote
+ * caller gets the error now (dvk_unbind_locked() on @p's queues).
+ */
+void dvk_rmt_peer_gone_locked(struct dvk_proc *q, int err)
+{
+	struct dvk_rmsg *rm = q->rmsg;
+
+	if (!rm)
+		return;
+	q->rmsg = NULL;
+	dvk_rmt_ack_locked(q->dc, rm, &rm->ack.cmd, err);
+}
+
+/* Leave a remote call: the command off its queue, the slot off the list. */
+static void dvk_rmt_leave_locked(struct dvk_proc *p, struct dvk_rcmd *rc)
+{
+	spin_lock(&dvk_net_lock);
+	dvk_rmt_unqueue_net_locked(rc);
+	spin_unlock(&dvk_net_lock);
+	if (p->rcmd == rc) {
+		list_del_init(&p->rmt_link);
+		p->rcmd = NULL;
+	}
+}
+
+/*
+ * Queue @rc (filled in) for node @dnode through @pxid and block until its
+ * answer: an ack, or for a sendrec the reply. Before the proxy takes the
+ * command any signal cancels it; after, a sendrec only ends for a fatal
+ * signal or the timeout (the other node may be serving it already).
+ */
+static int dvk_rmt_call_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_rcmd *rc,
+			       struct dvk_wait *w, int pxid, bool rec, long *t)
+{
+	bool killable = false;
+	int ret;
+
+	rc->owned = true;
+	p->rcmd = rc;
+	list_add_tail(&p->rmt_link, &dc->rmt_waiters);
+	spin_lock(&dvk_net_lock);
+	dvk_rmt_queue_net_locked(rc, pxid);
+	spin_unlock(&dvk_net_lock);
+	for (;;) {
+		ret = dvk_block_locked(dc, p, w, t, killable);
+		if (w->done || ret != EDVSINTR || !rec || killable || fatal_signal_pending(current))
+			break;
+		if (READ_ONCE(rc->queued))
+			break;		/* not sent yet: cancel */
+		killable = true;
+	}
+	dvk_rmt_leave_locked(p, rc);
+	return ret;
+}
+
+/**
+ * dvk_rmt_send_locked() - send or sendrec from local @p to remote @dst.
+ * @dc: the DC, locked.
+ * @p: the caller's slot.
+ * @dst: a remote slot.
+ * @rec: sendrec (else send).
+ * @m: the message (m_source set); for sendrec the reply on success.
+ * @t: the timeout in jiffies; a remote send cannot be NOWAIT (EDVSAGAIN).
+ *
+ * Return: as the local calls, plus EDVSNOPROXY, EDVSNODCNODE, EDVSNOTCONN
+ * (the link went down meanwhile) and whatever the other node answered.
+ */
+long dvk_rmt_send_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc *dst, bool rec,
+			 struct dvk_message *m, long *t)
+{
+	struct dvk_wait w = { .no_notify = rec };
+	struct dvk_rcmd rc;
+	int pxid, ret;
+
+	ret = dvk_rmt_route_locked(dc, dst->usr.p_nodeid, &pxid);
+	if (ret)
+		return ret;
+	if (!*t)
+		return EDVSAGAIN;
+	dvk_rmt_cmd(&rc.cmd, dc, rec ? DVK_CMD_SNDREC_MSG : DVK_CMD_SEND_MSG, p->usr.p_endpoint,
+		    dst->usr.p_endpoint, dst->usr.p_nodeid, atomic64_inc_return(&dvk_rmt_ids));
+	rc.cmd.c_msg = *m;
+	p->usr.p_rts_flags |= DVK_SENDING | (rec ? DVK_RECEIVING : 0);
+	p->usr.p_sendto = dst->usr.p_endpoint;
+	if (rec)
+		p->usr.p_getfrom = dst->usr.p_endpoint;
+	ret = dvk_rmt_call_locked(dc, p, &rc, &w, pxid, rec, t);
+	if (!w.done)
+		dvk_undo_locked(p);
+	else if (rec && ret == 0)
+		*m = w.msg;
+	if (w.done && ret == 0)
+		p->usr.p_rmtsent++;
+	return ret;
+}
+
+/**
+ * dvk_rmt_reply_locked() - reply from local @p to remote @dst, waiting for
+ * the other node's acknowledgement.
+ * @dc: the DC, locked.
+ * @p: the caller's slot.
+ * @dst: a remote slot whose sendrec to @p is awaiting the reply.
+ * @m: the reply (m_source set).
+ * @t: timeout in jiffies for the acknowledgement.
+ *
+ * Return: 0, EDVSPROCSTS (@dst is not waiting for @p), EDVSBUSY, the route
+ * errors of dvk_rmt_send_locked(), or the other node's answer.
+ */
+long dvk_rmt_reply_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc *dst,
+			  const struct dvk_message *m, long *t)
+{
+	struct dvk_wait w = { .no_notify = true };
+	struct dvk_rcmd rc;
+	int pxid, ret;
+
+	if (!(dst->usr.p_rts_flags & DVK_RECEIVING) || (dst->usr.p_rts_flags & DVK_SENDING) ||
+	    dst->usr.p_getfrom != p->usr.p_endpoint)
+		return EDVSPROCSTS;
+	if (p->wait)
+		return EDVSBUSY;
+	ret = dvk_rmt_route_locked(dc, dst->usr.p_nodeid, &pxid);
+	if (ret)
+		return ret;
+	/* The remote sendrec is answered: it no longer waits on @p here. */
+	dvk_undo_locked(dst);
+	kfree(dst->rmsg);
+	dst->rmsg = NULL;
+	dvk_rmt_cmd(&rc.cmd, dc, DVK_CMD_REPLY_MSG, p->usr.p_endpoint, dst->usr.p_endpoint,
+		    dst->usr.p_nodeid, atomic64_inc_return(&dvk_rmt_ids));
+	rc.cmd.c_msg = *m;
+	if (!*t)
+		*t = MAX_SCHEDULE_TIMEOUT;
+	ret = dvk_rmt_call_locked(dc, p, &rc, &w, pxid, false, t);
+	if (w.done && ret == 0)
+		p->usr.p_rmtsent++;
+	return ret;
+}
+
+/**
+ * dvk_rmt_notify_locked() - post a notification from local @p to remote
+ * @dst. Does not wait: the command is queued and the call returns.
+ * @dc: the DC, locked.
+ * @p: the caller's (system) slot.
+ * @dst: a remote slot.
+ * @value: as for dvk_notify().
+ *
+ * Return: 0, EDVSNOMEM, or the route errors of dvk_rmt_send_locked().
+ */
+long dvk_rmt_notify_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc *dst, int value)
+{
+	struct dvk_rmsg *rm;
+	int pxid, ret;
+
+	ret = dvk_rmt_route_locked(dc, dst->usr.p_nodeid, &pxid);
+	if (ret)
+		return ret;
+	rm = kzalloc(sizeof(*rm), GFP_ATOMIC);
+	if (!rm)
+		return EDVSNOMEM;
+	dvk_rmt_cmd(&rm->ack.cmd, dc, DVK_CMD_NTFY_MSG, p->usr.p_endpoint, dst->usr.p_endpoint,
+		    dst->usr.p_nodeid, atomic64_inc_return(&dvk_rmt_ids));
+	rm->ack.cmd.c_rcode = value;
+	rm->ack.owned = false;
+	spin_lock(&dvk_net_lock);
+	dvk_rmt_queue_net_locked(&rm->ack, pxid);
+	spin_unlock(&dvk_net_lock);
+	p->usr.p_rmtsent++;
+	return 0;
+}
+
+/**
+ * dvk_rmt_flush() - wake every local caller waiting on a call to one of
+ * @nodes with @err (a link or node went down).
+ * @nodes: one bit per node.
+ * @err: EDVSNOTCONN for a lost link, EDVSNODEFREE for a detached node.
+ */
+void dvk_rmt_flush(u32 nodes, int err)
+{
+	struct dvk_proc *p, *tmp;
+	int i;
+
+	for (i = 0; i < DVK_MAX_DCS && nodes; i++) {
+		struct dvk_dc *dc = dvk_dc_get(i);
+
+		if (!dc)
+			continue;
+		spin_lock(&dc->lock);
+		list_for_each_entry_safe(p, tmp, &dc->rmt_waiters, rmt_link) {
+			if (!(nodes & BIT(p->rcmd->cmd.c_dnode)))
+				continue;
+			dvk_rmt_leave_locked(p, p->rcmd);
+			dvk_undo_locked(p);
+			dvk_wake_locked(p, err);
+		}
+		spin_unlock(&dc->lock);
+		dvk_dc_put(dc);
+	}
+}
+
+/*
+ * Drop what is left on a pair's queue: acknowledgements and notifications
+ * (owned commands were taken off by dvk_rmt_flush()). dvk_net_lock held.
+ */
+void dvk_rmt_drop_queue_locked(struct dvk_pair *px)
+{
+	struct dvk_rcmd *rc, *tmp;
+
+	list_for_each_entry_safe(rc, tmp, &px->outq, link) {
+		dvk_rmt_unqueue_net_locked(rc);
+		if (!rc->owned)
+			kfree(container_of(rc, struct dvk_rmsg, ack));
+	}
+}
+
+/* The pair whose sender (@role 0) or receiver (1) the caller is. */
+static struct dvk_pair *dvk_proxy_of(struct task_struct *task, int role)
+{
+	int i;
+
+	for (i = 0; i < DVK_MAX_NODES; i++) {
+		struct task_struct *t = READ_ONCE(dvk_pairs[i].task[role]);
+
+		if (t && (t == task || t == task->group_leader))
+			return &dvk_pairs[i];
+	}
+	return NULL;
+}
+
+/**
+ * dvk_get2rmt() - the sender proxy takes the next command for its nodes.
+ * @out: the command.
+ * @timeout_ms: DVK_TIMEOUT_FOREVER, DVK_TIMEOUT_NOWAIT or milliseconds.
+ *
+ * Return: 0, or EDVSBADPROXY (not a sender proxy), EDVSNOTCONN (its link
+ * is not connected), EDVSTIMEDOUT (nothing to send: time for a
+ * heartbeat), EDVSINTR, EDVSBADVALUE (timeout).
+ */
+long dvk_get2rmt(struct dvk_cmd *out, long timeout_ms)
+{
+	struct dvk_pair *px = dvk_proxy_of(current, 0);
+	struct dvk_rcmd *rc = NULL;
+	DEFINE_WAIT(wait);
+	long t, ret;
+
+	ret = dvk_timeout(timeout_ms, &t);
+	if (ret)
+		return ret;
+	if (!px)
+		return EDVSBADPROXY;
+	spin_lock(&dvk_net_lock);
+	for (;;) {
+		ret = 0;
+		if (!(px->usr.px_flags & DVK_PX_INUSE) ||
+		    (px->task[0] != current && px->task[0] != current->group_leader))
+			ret = EDVSBADPROXY;
+		else if (!(px->usr.px_flags & DVK_PX_SCONNECTED))
+			ret = EDVSNOTCONN;
+		else if (!list_empty(&px->outq))
+			rc = list_first_entry(&px->outq, struct dvk_rcmd, link);
+		else if (!t)
+			ret = EDVSTIMEDOUT;
+		else if (signal_pending(current))
+			ret = EDVSINTR;
+		if (ret || rc)
+			break;
+		prepare_to_wait(&px->wq, &wait, TASK_INTERRUPTIBLE);
+		spin_unlock(&dvk_net_lock);
+		t = schedule_timeout(t);
+		finish_wait(&px->wq, &wait);
+		spin_lock(&dvk_net_lock);
+	}
+	if (rc) {
+		struct dvk_node *n = &dvk_nodes[rc->cmd.c_dnode];
+
+		dvk_rmt_unqueue_net_locked(rc);
+		*out = rc->cmd;
+		out->c_timestamp = ktime_get_real_ns();
+		if (n->pxid == px - dvk_pairs) {
+			n->usr.n_pxsent++;
+			n->usr.n_stimestamp = out->c_timestamp;
+		}
+		if (rc->owned)
+			rc = NULL;
+	}
+	spin_unlock(&dvk_net_lock);
+	if (rc)
+		kfree(container_of(rc, struct dvk_rmsg, ack));
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dvk_get2rmt);
+
+/*
+ * The remote slot here for @c's source: registered on the fly when free
+ * (autobind), re-registered when it names an older binding of the same
+ * node that is idle. dc->lock held.
+ */
+static int dvk_rmt_source_locked(struct dvk_dc *dc, const struct dvk_cmd *c, struct dvk_proc **qp)
+{
+	int nr = DVK_EP_NR(c->c_src);
+	struct dvk_proc *q;
+
+	if (!dvk_nr_ok(dc, nr) || DVK_EP_GEN(c->c_src) < 1)
+		return EDVSRANGE;
+	q = dvk_slot(dc, nr);
+	if (!(q->usr.p_rts_flags & DVK_SLOT_FREE)) {
+		if (!(q->usr.p_rts_flags & DVK_REMOTE))
+			return EDVSLCLPROC;
+		if (q->usr.p_nodeid != c->c_snode)
+			return EDVSNONODE;
+		if (q->usr.p_endpoint == c->c_src) {
+			*qp = q;
+			return 0;
+		}
+		if (q->rmsg || (q->usr.p_rts_flags & (DVK_SENDING | DVK_RECEIVING)))
+			return EDVSBUSY;
+		dvk_unbind_locked(q, EDVSENDPOINT);
+	}
+	dvk_bind_remote_locked(q, c->c_src, c->c_snode, "rclient");
+	*qp = q;
+	return 0;
+}
+
+/* SEND_MSG and SNDREC_MSG from remote @q to local @dst. */
+static int dvk_rmt_put_msg_locked(struct dvk_proc *q, struct dvk_proc *dst,
+				  const struct dvk_cmd *c, struct dvk_rmsg **rmp)
+{
+	bool rec = c->c_cmd == DVK_CMD_SNDREC_MSG;
+	struct dvk_rmsg *rm = *rmp;
+
+	if (q->rmsg || (q->usr.p_rts_flags & (DVK_SENDING | DVK_RECEIVING)))
+		return EDVSBUSY;
+	rm->msg = c->c_msg;
+	rm->msg.m_source = q->usr.p_endpoint;
+	rm->ack.cmd = *c;		/* the request, for its acknowledgement */
+	*rmp = NULL;
+	q->usr.p_rmtsent++;
+	if (dvk_takes_from(dst, q->usr.p_endpoint)) {
+		dvk_deliver_locked(dst, &rm->msg);
+		if (!rec) {
+			dvk_rmt_ack_locked(q->dc, rm, c, 0);
+			return 0;
+		}
+		q->rmsg = rm;
+		q->usr.p_rts_flags |= DVK_RECEIVING;
+		q->usr.p_getfrom = dst->usr.p_endpoint;
+		list_add_tail(&q->rcv_link, &dst->rcv_waiters);
+		return 0;
+	}
+	q->rmsg = rm;
+	q->usr.p_rts_flags |= DVK_SENDING | (rec ? DVK_RECEIVING : 0);
+	q->usr.p_sendto = dst->usr.p_endpoint;
+	if (rec)
+		q->usr.p_getfrom = dst->usr.p_endpoint;
+	list_add_tail(&q->send_link, &dst->senders);
+	return 0;
+}
+
+/* A request from the other node, played against local slots. */
+static int dvk_rmt_request_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
+				  struct dvk_rmsg **rmp)
+{
+	struct dvk_proc *q, *dst;
+	int ret;
+
+	ret = dvk_rmt_source_locked(dc, c, &q);
+	if (ret)
+		return ret;
+	ret = dvk_ep_lookup_locked(dc, c->c_dst, &dst, EDVSDSTDIED);
+	if (ret)
+		return ret;
+	if (dst->usr.p_rts_flags & DVK_REMOTE)
+		return EDVSRMTPROC;	/* relaying is the bridge's business */
+	if (!dvk_ipc_allowed(q, dst))
+		return EDVSTRAPDENIED;
+
+	switch (c->c_cmd) {
+	case DVK_CMD_SEND_MSG:
+	case DVK_CMD_SNDREC_MSG:
+		return dvk_rmt_put_msg_locked(q, dst, c, rmp);
+	case DVK_CMD_REPLY_MSG:
+		/* Only the reply a local sendrec to @q is waiting for. */
+		if (!dst->rcmd || dst->rcmd->cmd.c_cmd != DVK_CMD_SNDREC_MSG ||
+		    dst->usr.p_getfrom != q->usr.p_endpoint)
+			return EDVSPROCSTS;
+		dvk_rmt_leave_locked(dst, dst->rcmd);
+		dst->usr.p_rts_flags &= ~DVK_SENDING;
+		dst->usr.p_sendto = DVK_NONE;
+		{
+			struct dvk_message m = c->c_msg;
+
+			m.m_source = q->usr.p_endpoint;
+			dvk_deliver_locked(dst, &m);
+		}
+		q->usr.p_rmtsent++;
+		dvk_rmt_ack_locked(dc, *rmp, c, 0);
+		*rmp = NULL;
+		return 0;
+	case DVK_CMD_NTFY_MSG:
+		if (!dvk_is_sysproc(dc, q->usr.p_nr) || !dvk_is_sysproc(dc, dst->usr.p_nr))
+			return EDVSTRAPDENIED;
+		if (c->c_rcode < -1 || c->c_rcode > 63)
+			return EDVSBADVALUE;
+		q->usr.p_rmtsent++;
+		dvk_notify_locked(dst, q->usr.p_nr + dc->usr.dc_nr_tasks, q->usr.p_endpoint,
+				  c->c_rcode);
+		return 0;
+	}
+	return EDVSBADREQUEST;
+}
+
+/* An acknowledgement: complete the local call with that transaction id. */
+static int dvk_rmt_ackd_locked(struct dvk_dc *dc, const struct dvk_cmd *c)
+{
+	u32 req = c->c_cmd & ~DVK_CMD_ACK;
+	struct dvk_proc *p;
+	int ret;
+
+	ret = dvk_ep_lookup_locked(dc, c->c_dst, &p, EDVSACKDST);
+	if (ret || (p->usr.p_rts_flags & DVK_REMOTE))
+		return EDVSACKDST;
+	if (!p->rcmd || p->rcmd->cmd.c_id != c->c_id || p->rcmd->cmd.c_cmd != req ||
+	    p->rcmd->cmd.c_dst != c->c_src)
+		return EDVSACKSRC;	/* nobody waits for it (any more) */
+	if (req == DVK_CMD_SNDREC_MSG && c->c_rcode == 0)
+		return EDVSBADVALUE;	/* a sendrec is answered by its reply */
+	dvk_rmt_leave_locked(p, p->rcmd);
+	dvk_undo_locked(p);
+	dvk_wake_locked(p, c->c_rcode > 0 ? EDVSBADVALUE : c->c_rcode);
+	return 0;
+}
+
+/**
+ * dvk_put2lcl() - the receiver proxy hands in a command from another node.
+ * @c: the command (kernel copy).
+ *
+ * A request this node rejects is answered with its acknowledgement
+ * carrying the error, which is also returned; an acknowledgement nobody
+ * waits for any more (the caller timed out) returns EDVSACKSRC.
+ *
+ * Return: 0, or EDVSBADPROXY (not a receiver proxy), EDVSBADNODEID
+ * (c_dnode is not this node), EDVSNONODE (c_snode not served by this
+ * pair), EDVSNOTCONN, EDVSBADDCID, EDVSDCNOTRUN, EDVSNODCNODE,
+ * EDVSBADREQUEST, EDVSNOSYS (copies: not yet), EDVSNOMEM, the request's
+ * own errors, EDVSACKDST, EDVSACKSRC.
+ */
+long dvk_put2lcl(const struct dvk_cmd *c)
+{
+	struct dvk_pair *px = dvk_proxy_of(current, 1);
+	struct dvk_rmsg *rm = NULL;
+	u32 req = c->c_cmd & ~DVK_CMD_ACK;
+	bool ack = c->c_cmd & DVK_CMD_ACK;
+	struct dvk_dc *dc;
+	long ret;
+
+	if (!px)
+		return EDVSBADPROXY;
+	if (!READ_ONCE(dvk_dvs.initialized))
+		return EDVSDVSINIT;
+	if (c->c_dnode != READ_ONCE(dvk_dvs.usr.d_nodeid))
+		return EDVSBADNODEID;
+	if (c->c_snode < 0 || c->c_snode >= DVK_MAX_NODES)
+		return EDVSNONODE;
+	if (req >= DVK_NR_CMDS || (c->c_cmd & ~(DVK_CMD_ACK | 0xff)))
+		return EDVSBADREQUEST;
+	if (req >= DVK_CMD_COPYIN_DATA && req <= DVK_CMD_COPYIN_RQST)
+		return EDVSNOSYS;
+	if (req == DVK_CMD_NONE || req == DVK_CMD_HELLO || req == DVK_CMD_SHUTDOWN || c->c_len)
+		return EDVSBADREQUEST;
+	if (!ack) {
+		rm = kzalloc(sizeof(*rm), GFP_KERNEL);
+		if (!rm)
+			return EDVSNOMEM;
+	}
+	spin_lock(&dvk_net_lock);
+	if (dvk_nodes[c->c_snode].pxid != px - dvk_pairs ||
+	    !(dvk_nodes[c->c_snode].usr.n_flags & DVK_NODE_ATTACHED))
+		ret = EDVSNONODE;
+	else if (!(px->usr.px_flags & DVK_PX_RCONNECTED))
+		ret = EDVSNOTCONN;
+	else
+		ret = 0;
+	if (!ret) {
+		dvk_nodes[c->c_snode].usr.n_pxrcvd++;
+		dvk_nodes[c->c_snode].usr.n_rtimestamp = ktime_get_real_ns();
+	}
+	spin_unlock(&dvk_net_lock);
+	if (ret)
+		goto out;
+	ret = dvk_dc_find(c->c_dcid, false, &dc);
+	if (ret)
+		goto out;
+	spin_lock(&dc->lock);
+	if (!dc->running)
+		ret = EDVSDCNOTRUN;
+	else if (!(dc->usr.dc_nodes & BIT(c->c_snode)))
+		ret = EDVSNODCNODE;
+	else if (ack)
+		ret = dvk_rmt_ackd_locked(dc, c);
+	else
+		ret = dvk_rmt_request_locked(dc, c, &rm);
+	/* A rejected request still gets its answer. */
+	if (ret && !ack && rm && ret != EDVSNODCNODE && ret != EDVSDCNOTRUN) {
+		dvk_rmt_ack_locked(dc, rm, c, ret);
+		rm = NULL;
+	}
+	spin_unlock(&dc->lock);
+	dvk_dc_put(dc);
+out:
+	kfree(rm);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(dvk_put2lcl);
