@@ -446,7 +446,7 @@ EXPORT_SYMBOL_GPL(dvk_get2rmt);
 /*
  * The remote slot here for @c's source: registered on the fly when free
  * (autobind), re-registered when it names an older binding of the same
- * node that is idle. dc->lock held.
+ * node (that binding is gone over there). dc->lock held.
  */
 static int dvk_rmt_source_locked(struct dvk_dc *dc, const struct dvk_cmd *c, struct dvk_proc **qp)
 {
@@ -465,8 +465,6 @@ static int dvk_rmt_source_locked(struct dvk_dc *dc, const struct dvk_cmd *c, str
 			*qp = q;
 			return 0;
 		}
-		if (q->rmsg || (q->usr.p_rts_flags & (DVK_SENDING | DVK_RECEIVING)))
-			return EDVSBUSY;
 		dvk_unbind_locked(q, EDVSENDPOINT);
 	}
 	dvk_bind_remote_locked(q, c->c_src, c->c_snode, "rclient");
@@ -481,8 +479,15 @@ static int dvk_rmt_put_msg_locked(struct dvk_proc *q, struct dvk_proc *dst,
 	bool rec = c->c_cmd == DVK_CMD_SNDREC_MSG;
 	struct dvk_rmsg *rm = *rmp;
 
-	if (q->rmsg || (q->usr.p_rts_flags & (DVK_SENDING | DVK_RECEIVING)))
-		return EDVSBUSY;
+	/*
+	 * A process makes one call at a time: a new one from @q means its last
+	 * one ended over there (timeout, signal). Withdraw what is left here.
+	 */
+	if (q->rmsg || (q->usr.p_rts_flags & (DVK_SENDING | DVK_RECEIVING))) {
+		dvk_undo_locked(q);
+		kfree(q->rmsg);
+		q->rmsg = NULL;
+	}
 	rm->msg = c->c_msg;
 	rm->msg.m_source = q->usr.p_endpoint;
 	rm->ack.cmd = *c;		/* the request, for its acknowledgement */

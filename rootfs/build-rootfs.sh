@@ -22,7 +22,7 @@ for applet in $("$busybox" --list-full); do
 	[ -e "$stage/$applet" ] || ln -s /bin/busybox "$stage/$applet"
 done
 install -m755 "$top/rootfs/init" "$stage/sbin/init"
-for t in dvs dvs-ping dvs-bench; do install -m755 "$b/tools/$t" "$stage/usr/bin/$t"; done
+for t in dvs dvs-ping dvs-bench dvs-proxy; do install -m755 "$b/tools/$t" "$stage/usr/bin/$t"; done
 install -m755 "$top/tests/guest/run-guest-tests" "$stage/usr/lib/dvs-tests/"
 for t in "$b"/guest-tests/* "$top"/tests/guest/*.sh; do install -m755 "$t" "$stage/usr/lib/dvs-tests/"; done
 # libdvk for dynamically linked programs, with the libc it needs.

@@ -189,6 +189,43 @@ grep -q '^dvs-tests: end' "$log" && result PASS module-uml/all-programs-ran ||
 	result FAIL module-uml/all-programs-ran "the run stopped early; see $log"
 cmd_done module-uml "$log" $rc
 
+echo "== two UML nodes on a uml_switch, linked by dvs-proxy over TCP (test kernel)"
+sw=$work/switch.ctl
+uml_switch -unix "$sw" > "$logs/uml-switch.log" 2>&1 < /dev/null &
+pids+=($!)
+disown $!	# killed by cleanup, without a job notice after the summary
+for _ in $(seq 50); do [ -S "$sw" ] && break; sleep 0.1; done
+d=$work/two
+mkdir -p "$d"
+echo '/usr/lib/dvs-tests/two-nodes.sh server' > "$d/server.sh"
+echo '/usr/lib/dvs-tests/two-nodes.sh client' > "$d/client.sh"
+two_node() {	# two_node UMID LOG ROLE IP
+	boot_uml "$B/kernel-test/linux" "$2" "$1" 300 dvs.run=cmd dvs.hostdir="$d" \
+		dvs.cmd="/host/$3.sh" eth0=daemon,,unix,"$sw" dvs.ip="$4"
+}
+start=$(date +%s)
+two_node node1 "$logs/two-nodes-server.log" server 10.0.9.1/24 &
+spid=$!
+two_node node2 "$logs/two-nodes-client.log" client 10.0.9.2/24 &
+cpid=$!
+pids+=("$spid" "$cpid")
+# The server node powers itself off in the middle (on the client's request):
+# boot it again, as an operator would, and let the client find it back.
+wait "$spid"
+grep -q 'two-nodes: node 1 powering off' "$logs/two-nodes-server.log" &&
+	result PASS two-nodes/server-node-killed || result FAIL two-nodes/server-node-killed "see $logs/two-nodes-server.log"
+two_node node1 "$logs/two-nodes-server2.log" server 10.0.9.1/24 &
+spid=$!
+pids+=("$spid")
+wait "$cpid"
+rc=$?
+uml_mconsole "$work/node1/mconsole" halt > /dev/null 2>&1
+wait "$spid"
+echo "   both nodes ran, the client finished in $(( $(date +%s) - start )) s (exit $rc)"
+cmd_done two-nodes "$logs/two-nodes-client.log" "$rc"
+scan_kernel_log two-nodes-server "$logs/two-nodes-server.log"
+scan_kernel_log two-nodes-server2 "$logs/two-nodes-server2.log"
+
 echo "== DKMS: the source tree of make -C host-mod dkms-src, built as dkms.conf says"
 rel=$(B=$B tools/hostvm.sh release)
 kdir=$(B=$B tools/hostvm.sh kdir)

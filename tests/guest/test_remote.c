@@ -227,16 +227,17 @@ static void send_in_queued(void)
 	T_EQ(p.p_rts_flags, DVK_REMOTE | DVK_SENDING);
 	T_EQ(p.p_sendto, srv_ep());
 	T_EQ(dvk_get2rmt_T(&a, NULL, DVK_TIMEOUT_NOWAIT), EDVSTIMEDOUT);	/* no ack yet */
-	T_EQ(dvk_put2lcl(&c, NULL), EDVSBUSY);	/* one call at a time per endpoint */
-	a = next_cmd();
-	T_EQ(a.c_cmd, DVK_CMD_SEND_ACK);
-	T_EQ(a.c_rcode, EDVSBUSY);
+	/* A process calls once at a time: a new call withdraws the one it gave up. */
+	c.c_id = 91;
+	c.c_msg.m_type = 6;
+	T_EQ(dvk_put2lcl(&c, NULL), 0);
 	T_EQ(dvk_receive_T(DVK_ANY, &m, 1000), 0);
 	T_EQ(m.m_source, RCLI);
-	T_EQ(m.m_type, 5);
+	T_EQ(m.m_type, 6);
+	T_EQ(dvk_receive_T(DVK_ANY, &m, DVK_TIMEOUT_NOWAIT), EDVSAGAIN);	/* only that one */
 	a = next_cmd();
 	T_EQ(a.c_cmd, DVK_CMD_SEND_ACK);
-	T_EQ(a.c_id, 90);
+	T_EQ(a.c_id, 91);
 	T_EQ(a.c_rcode, 0);
 	T_EQ(a.c_src, srv_ep());
 	T_EQ(a.c_dst, RCLI);

@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dvs-proxy's stream transports. TCP listens on a port and connects to
+ * host:port with Nagle off (every frame is a latency-bound message); TIPC
+ * binds the service {XPORT_TIPC_TYPE, node} and connects to the peer's.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <linux/tipc.h>
+#include "transport.h"
+
+static int xport_fail(char *err, size_t len, const char *what, int e)
+{
+	snprintf(err, len, "%s: %s", what, strerror(e));
+	return -1;
+}
+
+/* A TIPC socket and the service address of @node, or a clear reason why not. */
+static int xport_tipc_open(struct sockaddr_tipc *sa, int node, char *err, size_t len)
+{
+	int fd;
+
+	memset(sa, 0, sizeof(*sa));
+	sa->family = AF_TIPC;
+	sa->addrtype = TIPC_ADDR_NAME;
+	sa->addr.name.name.type = XPORT_TIPC_TYPE;
+	sa->addr.name.name.instance = (unsigned int)node;
+	fd = socket(AF_TIPC, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 && (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT))
+		snprintf(err, len, "TIPC is not available in this kernel "
+			 "(load it with 'modprobe tipc', or use --transport tcp)");
+	else if (fd < 0)
+		xport_fail(err, len, "socket(AF_TIPC)", errno);
+	return fd;
+}
+
+
+/* bind + listen on @fd, or close it with the reason in @err. */
+static int xport_bind_listen(int fd, const struct sockaddr *sa, socklen_t len, const char *what,
+			     char *err, size_t errlen)
+{
+	int one = 1;
+
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, sa, len) || listen(fd, 8)) {
+		xport_fail(err, errlen, what, errno);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int xport_listen(const struct xport_addr *a, char *err, size_t errlen)
+{
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6, .sin6_port = htons(a->port),
+				   .sin6_addr = IN6ADDR_ANY_INIT };
+	struct sockaddr_in s4 = { .sin_family = AF_INET, .sin_port = htons(a->port) };
+	int fd;
+
+	if (a->type == XPORT_TIPC) {
+		struct sockaddr_tipc sa;
+
+		fd = xport_tipc_open(&sa, a->node, err, errlen);
+		if (fd < 0)
+			return -1;
+		sa.addrtype = TIPC_ADDR_NAMESEQ;
+		sa.addr.nameseq.type = XPORT_TIPC_TYPE;
+		sa.addr.nameseq.lower = sa.addr.nameseq.upper = (unsigned int)a->node;
+		sa.scope = TIPC_CLUSTER_SCOPE;
+		return xport_bind_listen(fd, (struct sockaddr *)&sa, sizeof(sa), "TIPC bind/listen",
+					 err, errlen);
+	}
+	fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0)
+		return xport_bind_listen(fd, (struct sockaddr *)&s6, sizeof(s6), "bind/listen",
+					 err, errlen);
+	/* No IPv6 in this kernel: IPv4 only. */
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return xport_fail(err, errlen, "socket", errno);
+	return xport_bind_listen(fd, (struct sockaddr *)&s4, sizeof(s4), "bind/listen", err, errlen);
+}
+
+/* connect() with a deadline, on a socket made non-blocking meanwhile. */
+static int xport_connect_fd(int fd, const struct sockaddr *sa, socklen_t len, int timeout_ms)
+{
+	int fl = fcntl(fd, F_GETFL), e = 0;
+	socklen_t el = sizeof(e);
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	if (connect(fd, sa, len) && errno != EINPROGRESS)
+		return -1;
+	if (poll(&p, 1, timeout_ms) != 1) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) || e) {
+		errno = e ? e : errno;
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fl);
+	return 0;
+}
+
+int xport_connect(const struct xport_addr *a, int timeout_ms, char *err, size_t errlen)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV }, *res, *ai;
+	char port[16];
+	int fd = -1, one = 1, r;
+
+	if (a->type == XPORT_TIPC) {
+		struct sockaddr_tipc sa;
+
+		fd = xport_tipc_open(&sa, a->node, err, errlen);
+		if (fd < 0)
+			return -1;
+		if (xport_connect_fd(fd, (struct sockaddr *)&sa, sizeof(sa), timeout_ms)) {
+			xport_fail(err, errlen, "TIPC connect", errno);
+			close(fd);
+			return -1;
+		}
+		return fd;
+	}
+	snprintf(port, sizeof(port), "%d", a->port);
+	r = getaddrinfo(a->host, port, &hints, &res);
+	if (r) {
+		snprintf(err, errlen, "%s: %s", a->host, gai_strerror(r));
+		return -1;
+	}
+	for (ai = res; ai; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+		if (fd < 0)
+			continue;
+		if (!xport_connect_fd(fd, ai->ai_addr, ai->ai_addrlen, timeout_ms))
+			break;
+		xport_fail(err, errlen, "connect", errno);
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd >= 0)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	return fd;
+}
+
+int xport_accept(int lfd)
+{
+	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC), one = 1;
+
+	if (fd >= 0)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));	/* harmless on TIPC */
+	return fd;
+}
+
+int xport_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int xport_read_full(int fd, void *buf, size_t len, int timeout_ms)
+{
+	char *p = buf;
+
+	while (len) {
+		struct pollfd pf = { .fd = fd, .events = POLLIN };
+		int r = poll(&pf, 1, timeout_ms);
+		ssize_t n;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0)
+			errno = ETIMEDOUT;
+		if (r <= 0)
+			return -1;
+		n = read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0)
+			errno = ECONNRESET;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
