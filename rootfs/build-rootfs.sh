@@ -23,6 +23,18 @@ for applet in $("$busybox" --list-full); do
 done
 install -m755 "$top/rootfs/init" "$stage/sbin/init"
 for t in dvs dvs-ping dvs-bench dvs-proxy; do install -m755 "$b/tools/$t" "$stage/usr/bin/$t"; done
+# Guests and host VMs make taps for nested guests, and halt them.
+install -m755 "$top/net-setup/dvs-tap" "$stage/usr/sbin/dvs-tap"
+# uml-utilities' tunctl replaces busybox's (which has no -u).
+for t in sbin/tunctl bin/uml_mconsole; do
+	p=$(command -v "${t#*/}") || { echo "build-rootfs: ${t#*/} missing; install uml-utilities" >&2; exit 1; }
+	rm -f "$stage/usr/$t"
+	install -m755 "$p" "$stage/usr/$t"
+	# ... with the libraries they need (libc is there; uml_mconsole wants readline).
+	for lib in $(ldd "$p" | awk '$3 ~ /^\// { print $3 }'); do
+		cp -L "$lib" "$stage/lib/x86_64-linux-gnu/"
+	done
+done
 install -m755 "$top/tests/guest/run-guest-tests" "$stage/usr/lib/dvs-tests/"
 for t in "$b"/guest-tests/* "$top"/tests/guest/*.sh; do install -m755 "$t" "$stage/usr/lib/dvs-tests/"; done
 # libdvk for dynamically linked programs, with the libc it needs.

@@ -6,7 +6,8 @@
 # server node powers itself off on request (tests/run.sh boots it again).
 here=$(cd "$(dirname "$0")" && pwd)
 role=$1
-proxy_args="--dc 0 --heartbeat 300 --dead 1500"
+# Frames are authenticated with a key both nodes share.
+proxy_args="--dc 0 --heartbeat 300 --dead 1500 --key 000102030405060708090a0b0c0d0e0f"
 
 case $role in
 server)
