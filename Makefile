@@ -91,7 +91,7 @@ install: lib
 	install -m644 include/dvk/dvk_abi.h include/dvk/dvk_errno.h include/dvk/libdvk.h $(DESTDIR)$(PREFIX)/include/dvk/
 
 # ---- tools and tests ---------------------------------------------------------
-tools: $(B)/tools/dvs $(B)/tools/dvs-ping $(B)/tools/dvs-bench $(B)/tools/dvs-proxy
+tools: $(B)/tools/dvs $(B)/tools/dvs-ping $(B)/tools/dvs-bench $(B)/tools/dvs-proxy $(B)/tools/net-pingpong
 
 $(B)/tools/%: tools/%.c $(B)/lib/libdvk.a $(ABI_HDRS)
 	@mkdir -p $(@D)
@@ -111,7 +111,7 @@ include proxies/proxies.mk
 # ---- guest root filesystem -------------------------------------------------
 rootfs: $(B)/rootfs.img
 
-$(B)/rootfs.img: rootfs/build-rootfs.sh rootfs/init net-setup/dvs-tap $(B)/tools/dvs $(B)/tools/dvs-ping $(B)/tools/dvs-bench $(B)/tools/dvs-proxy $(B)/lib/libdvk.so $(GUEST_TESTS) $(wildcard tests/guest/*.sh) tests/guest/run-guest-tests
+$(B)/rootfs.img: rootfs/build-rootfs.sh rootfs/init net-setup/dvs-tap $(B)/tools/dvs $(B)/tools/dvs-ping $(B)/tools/dvs-bench $(B)/tools/dvs-proxy $(B)/tools/net-pingpong $(B)/lib/libdvk.so $(GUEST_TESTS) $(wildcard tests/guest/*.sh) tests/guest/run-guest-tests
 	@rootfs/build-rootfs.sh $@ $(B)/rootfs $(B)
 
 # ---- the two README commands -------------------------------------------------

@@ -22,12 +22,13 @@ for applet in $("$busybox" --list-full); do
 	[ -e "$stage/$applet" ] || ln -s /bin/busybox "$stage/$applet"
 done
 install -m755 "$top/rootfs/init" "$stage/sbin/init"
-for t in dvs dvs-ping dvs-bench dvs-proxy; do install -m755 "$b/tools/$t" "$stage/usr/bin/$t"; done
+for t in dvs dvs-ping dvs-bench dvs-proxy net-pingpong; do install -m755 "$b/tools/$t" "$stage/usr/bin/$t"; done
 # Guests and host VMs make taps for nested guests, and halt them.
 install -m755 "$top/net-setup/dvs-tap" "$stage/usr/sbin/dvs-tap"
-# uml-utilities' tunctl replaces busybox's (which has no -u).
-for t in sbin/tunctl bin/uml_mconsole; do
-	p=$(command -v "${t#*/}") || { echo "build-rootfs: ${t#*/} missing; install uml-utilities" >&2; exit 1; }
+# uml-utilities' tunctl replaces busybox's (which has no -u); iproute2's tipc
+# configures TIPC for the proxies' tipc transport.
+for t in sbin/tunctl bin/uml_mconsole sbin/tipc; do
+	p=$(PATH=$PATH:/usr/sbin:/sbin command -v "${t#*/}") || { echo "build-rootfs: ${t#*/} missing; install uml-utilities and iproute2" >&2; exit 1; }
 	rm -f "$stage/usr/$t"
 	install -m755 "$p" "$stage/usr/$t"
 	# ... with the libraries they need (libc is there; uml_mconsole wants readline).

@@ -226,18 +226,20 @@ cmd_done two-nodes "$logs/two-nodes-client.log" "$rc"
 scan_kernel_log two-nodes-server "$logs/two-nodes-server.log"
 scan_kernel_log two-nodes-server2 "$logs/two-nodes-server2.log"
 
-echo "== the host VM (node 0, dvk.ko) and a UML guest inside it (node 1) on a tap, over TCP"
-log=$logs/hostvm-uml.log
-start=$(date +%s)
-m=$B/host-mod/debian
-B=$B tools/hostvm.sh run --timeout 900 --log "$log" --module tun \
-	--add "$m/dvk.ko:/lib/modules/dvk/dvk.ko" --add "$B/kernel-main/linux:/usr/lib/dvs/linux" \
-	--add "$B/rootfs.img:/var/lib/dvs/root.img" \
-	-- /usr/lib/dvs-tests/hostvm-uml.sh /lib/modules/dvk tcp > "$logs/hostvm-uml.out" 2>&1
-rc=$?
-echo "   host VM and its guest ran in $(( $(date +%s) - start )) s (exit $rc)"
-tr -d '\r' < "$log" > "$log.txt" 2>/dev/null
-cmd_done hostvm-uml "$log.txt" "$rc"
+for transport in tcp tipc; do
+	echo "== the host VM (node 0, dvk.ko) and a UML guest inside it (node 1) on a tap, over $transport"
+	log=$logs/hostvm-uml-$transport.log
+	start=$(date +%s)
+	m=$B/host-mod/debian
+	B=$B tools/hostvm.sh run --timeout 900 --log "$log" --module tun --module tipc \
+		--add "$m/dvk.ko:/lib/modules/dvk/dvk.ko" --add "$B/kernel-main/linux:/usr/lib/dvs/linux" \
+		--add "$B/rootfs.img:/var/lib/dvs/root.img" \
+		-- /usr/lib/dvs-tests/hostvm-uml.sh /lib/modules/dvk $transport > "$log.out" 2>&1
+	rc=$?
+	echo "   host VM and its guest ran in $(( $(date +%s) - start )) s (exit $rc)"
+	tr -d '\r' < "$log" | sed "s|^\(PASS\|FAIL\): \([a-z-]*\)/|\1: \2-$transport/|" > "$log.txt" 2>/dev/null
+	cmd_done "hostvm-uml-$transport" "$log.txt" "$rc"
+done
 
 echo "== DKMS: the source tree of make -C host-mod dkms-src, built as dkms.conf says"
 rel=$(B=$B tools/hostvm.sh release)

@@ -26,6 +26,31 @@ table() {	# table LOG: the bench's table out of a console log
 table "$work/log" | tee "$B/bench.txt"
 grep -q 'higher is better' "$B/bench.txt" || { echo "bench: the guest did not finish; log:"; tail -30 "$work/log"; exit 1; }
 
+echo
+echo "== make bench: remote round trip, two UML guests on a uml_switch (dvs-proxy over TCP)"
+sw=$work/switch.ctl
+uml_switch -unix "$sw" > /dev/null 2>&1 < /dev/null &
+swpid=$!
+trap 'kill $swpid 2>/dev/null; pkill -9 -f "uml_dir=$work" 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 50); do [ -S "$sw" ] && break; sleep 0.1; done
+mkdir -p "$work/pair"
+echo '/usr/lib/dvs-tests/two-nodes-bench.sh server' > "$work/pair/server.sh"
+echo "BENCH_N=$(( 2000 * ${BENCH_SCALE:-1} )) /usr/lib/dvs-tests/two-nodes-bench.sh client" > "$work/pair/client.sh"
+pair_node() {	# pair_node UMID CPU ROLE IP
+	cp --sparse=always "$B/rootfs.img" "$work/$1.img"
+	taskset -c "$2" timeout 600 ./linux umid="$1" uml_dir="$work" ubd0="$work/$1.img" \
+		root=/dev/ubda mem=256M con=null ssl=null con0=null,fd:1 dvs.run=cmd \
+		dvs.hostdir="$work/pair" dvs.cmd="/host/$3.sh" eth0=daemon,,unix,"$sw" dvs.ip="$4" \
+		< /dev/null 2>&1 | tr -d '\r' > "$work/$1.log"
+}
+pair_node bnode1 0 server 10.0.9.1/24 &
+pair_node bnode2 "$cpu" client 10.0.9.2/24
+uml_mconsole "$work/bnode1/mconsole" halt > /dev/null 2>&1
+wait
+{ echo; echo "remote, UML pair over uml_switch (medians, 64-byte messages)";
+  grep -E '^(dvk remote|tcp round|remote round)' "$work/bnode2.log"; } | tee -a "$B/bench.txt"
+grep -q '^remote round trip' "$work/bnode2.log" || { echo "bench: the pair did not finish; log:"; tail -20 "$work/bnode2.log"; }
+
 rel=$(B=$B tools/hostvm.sh release)
 echo
 echo "== make bench: host VM, Debian $rel with dvk.ko (QEMU TCG, 1 vCPU on host CPU $cpu)"

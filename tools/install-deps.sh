@@ -7,7 +7,7 @@ pkgs=(
 	build-essential bc flex bison libelf-dev ccache xz-utils patch	# kernel build
 	linux-source-6.1						# the guest kernel source
 	busybox-static e2fsprogs					# guest root filesystem
-	uml-utilities							# uml_mconsole, tunctl, uml_switch
+	uml-utilities iproute2						# uml_mconsole, tunctl, uml_switch; tipc
 	python3 kmod cpio fakeroot file					# kernel build helpers
 	qemu-system-x86							# the host VM (tools/hostvm.sh)
 	clang libclang-rt-14-dev					# the wire codec's fuzz target (libFuzzer)

@@ -3,7 +3,7 @@
 # with dvk.ko, is node 0; a UML guest launched inside it is node 1, linked
 # by a tap made with net-setup/dvs-tap. Each node runs an rmt_peer server
 # and a client calling the other's: send/receive in both directions.
-#   hostvm-uml.sh MODDIR TRANSPORT    (TRANSPORT: tcp)
+#   hostvm-uml.sh MODDIR TRANSPORT    (TRANSPORT: tcp or tipc)
 here=$(cd "$(dirname "$0")" && pwd)
 M=$1 transport=${2:-tcp}
 insmod "$M/dvk.ko" || exit 1
@@ -11,13 +11,20 @@ modprobe tun || exit 1
 dvs init --node 0 --name HOSTVM > /dev/null || exit 1
 dvs dc-init --dc 0 > /dev/null || exit 1
 dvs-tap up tap0 10.0.10.254/24 root || exit 1
-dvs-proxy --peer 1=10.0.10.1/uml1 --dc 0 --heartbeat 300 --dead 3000 &
+case $transport in
+tcp)	peer=1=10.0.10.1/uml1 ;;
+tipc)	# TIPC over the tap: the nodes find each other on the Ethernet bearer.
+	modprobe tipc && tipc bearer enable media eth device tap0 || exit 1
+	peer=1/uml1 ;;
+*)	echo "hostvm-uml: unknown transport $transport" >&2; exit 2 ;;
+esac
+dvs-proxy --transport "$transport" --peer "$peer" --dc 0 --heartbeat 300 --dead 3000 &
 "$here/rmt_peer" server /bin/true > /tmp/server0.log 2>&1 &
 dvs rmtbind --dc 0 --endpoint 32771 --node 1 --name umlsrv > /dev/null || exit 1
 # Node 1: ./linux as a user would start it, on its own root image.
 mkdir -p /tmp/uml
 /usr/lib/dvs/linux umid=nodeU uml_dir=/tmp/uml mem=128M ubd0=/var/lib/dvs/root.img \
-	root=/dev/ubda eth0=tuntap,tap0 dvs.ip=10.0.10.1/24 dvs.run=cmd \
+	root=/dev/ubda eth0=tuntap,tap0 dvs.ip=10.0.10.1/24 dvs.run=cmd dvs.transport="$transport" \
 	dvs.cmd=/usr/lib/dvs-tests/uml-node1.sh con=null ssl=null con0=null,fd:1 \
 	< /dev/null > /tmp/uml.log 2>&1 &
 uml=$!

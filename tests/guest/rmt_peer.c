@@ -13,6 +13,7 @@
  * clients in one DC need slots of their own: a slot is local on one node
  * and remote everywhere else).
  *
+ *   rmt_peer bench SRV COUNT   the median ECHO round trip, for make bench.
  *   rmt_peer client SRV [NAME [basic]]   binds DC0 slot 2 and runs the
  *       cases against the server endpoint SRV (on another node), printing
  *       PASS/FAIL lines as NAME/case (default two-nodes); "basic" leaves out
@@ -194,11 +195,43 @@ static void node_killed_mid_call(void)
 	T_EQ(echo_until_up(120, &failures), 0);
 }
 
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* make bench: the median remote sendrec round trip, in microseconds. */
+static int bench(int count)
+{
+	long *t = calloc(count, sizeof(*t));
+	int i1, notes, failures = 0;
+	struct timespec a, b;
+
+	if (!t || dvk_bind(T_DC, my_slot(2)) < 0 || echo_until_up(60, &failures))
+		return 1;
+	for (int i = 0; i < count; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		if (echo(i, &i1, &notes))
+			return 1;
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		t[i] = (b.tv_sec - a.tv_sec) * 1000000 + (b.tv_nsec - a.tv_nsec) / 1000;
+	}
+	qsort(t, count, sizeof(*t), cmp_long);
+	printf("dvk remote sendrec median %ld us (%d round trips)\n", t[count / 2], count);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 3 && !strcmp(argv[1], "server"))
 		return server(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "bench")) {
+		srv = atoi(argv[2]);
+		return bench(atoi(argv[3]) > 0 ? atoi(argv[3]) : 1);
+	}
 	if (argc < 3 || argc > 5 || strcmp(argv[1], "client")) {
 		fprintf(stderr, "usage: rmt_peer server CMD | client SERVER_EP [NAME [basic]]\n");
 		return 2;
