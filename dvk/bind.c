@@ -177,8 +177,7 @@ static void dvk_exit_probe(void *data, struct task_struct *task)
 
 	/* PF_EXITING is set: pairs with the barriers in the binds. */
 	smp_mb();
-	if (dvk_proxy_exit(task))
-		return;
+	dvk_proxy_exit(task);
 	p = dvk_lookup(task, &dc);
 	if (!p)
 		return;

@@ -252,6 +252,7 @@ void dvk_rmt_taken_locked(struct dvk_proc *q, struct dvk_proc *by);
 void dvk_rmt_unbind_locked(struct dvk_proc *p, int why);
 void dvk_rmt_peer_gone_locked(struct dvk_proc *q, int err);
 void dvk_rmt_flush(u32 nodes, int err);
+void dvk_rmt_flush_dc_locked(struct dvk_dc *dc, u32 nodes, int err);
 void dvk_rmt_drop_queue_locked(struct dvk_pair *px);
 long dvk_rmt_send_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc *dst, bool rec,
 			 struct dvk_message *m, long *t);

@@ -269,23 +269,22 @@ long dvk_proxies_bind(int pxid, int spid, int rpid, const char *name, int maxbyt
 	strscpy(px->usr.px_name, name, sizeof(px->usr.px_name));
 	WRITE_ONCE(px->task[0], t[0]);
 	WRITE_ONCE(px->task[1], t[1]);
-	t[0] = t[1] = NULL;		/* the pair owns the references now */
 	atomic_inc(&dvk_pairs_bound);
-	spin_unlock(&dvk_net_lock);
 	/*
 	 * A task past its exit probe would never take the pair down: check
-	 * after publishing (pairs with the barrier in the exit probe).
+	 * after publishing (pairs with the barrier in the exit probe, which
+	 * then takes this lock), on our own references.
 	 */
 	smp_mb();
-	if ((px->task[0]->flags & PF_EXITING) || (px->task[1]->flags & PF_EXITING)) {
-		spin_lock(&dvk_net_lock);
-		if (px->usr.px_flags & DVK_PX_INUSE)
-			dvk_pair_unbind_locked(px);
-		spin_unlock(&dvk_net_lock);
+	if ((t[0]->flags & PF_EXITING) || (t[1]->flags & PF_EXITING)) {
+		t[0] = t[1] = NULL;	/* the unbind drops the pair's references */
+		dvk_pair_unbind_locked(px);
 		ret = EDVSBADPID;
-		goto out;
+	} else {
+		t[0] = t[1] = NULL;	/* the pair owns the references now */
+		ret = pxid;
 	}
-	ret = pxid;
+	spin_unlock(&dvk_net_lock);
 	goto out;
 
 out_unlock:
@@ -399,6 +398,7 @@ long dvk_proxy_conn(int pxid, int status)
 			lost = px->usr.px_nodes;
 			if (sender)
 				dvk_rmt_drop_queue_locked(px);
+			wake_up_all(&px->wq);	/* get2rmt: EDVSNOTCONN */
 		}
 	}
 	spin_unlock(&dvk_net_lock);
@@ -520,6 +520,7 @@ static long dvk_dc_node_locked(struct dvk_dc *dc, int nodeid, bool add)
 		return 0;
 	}
 	dc->usr.dc_nodes &= ~BIT(nodeid);
+	dvk_rmt_flush_dc_locked(dc, BIT(nodeid), EDVSNODCNODE);
 	/* A node leaving the DC takes its endpoints there with it. */
 	for (nr = -dc->usr.dc_nr_tasks; nr < dc->usr.dc_nr_procs; nr++) {
 		struct dvk_proc *p = dvk_slot(dc, nr);

@@ -58,15 +58,24 @@ static int dvk_rmt_route_locked(struct dvk_dc *dc, int nodeid, int *pxid)
 	return ret;
 }
 
-/* Queue @rc on pair @pxid and wake its sender proxy; dvk_net_lock held. */
-static void dvk_rmt_queue_net_locked(struct dvk_rcmd *rc, int pxid)
+/*
+ * Queue @rc on pair @pxid and wake its sender proxy; dvk_net_lock held.
+ * The route is checked again under the lock: the link may have gone
+ * since dvk_rmt_route_locked(). Return: 0 or EDVSNOTCONN.
+ */
+static int dvk_rmt_queue_net_locked(struct dvk_rcmd *rc, int pxid)
 {
 	struct dvk_pair *px = &dvk_pairs[pxid];
+	struct dvk_node *n = &dvk_nodes[rc->cmd.c_dnode];
 
+	if (!(px->usr.px_flags & DVK_PX_SCONNECTED) || n->pxid != pxid ||
+	    !(n->usr.n_flags & DVK_NODE_ATTACHED))
+		return EDVSNOTCONN;
 	rc->pxid = pxid;
 	rc->queued = true;
 	list_add_tail(&rc->link, &px->outq);
 	wake_up(&px->wq);
+	return 0;
 }
 
 /* Take @rc off its queue if it is still there; dvk_net_lock held. */
@@ -101,7 +110,7 @@ static void dvk_rmt_ack_locked(struct dvk_dc *dc, struct dvk_rmsg *rm, const str
 			       int rcode)
 {
 	struct dvk_cmd req = *c;	/* @c may be @rm's own copy of the request */
-	int pxid;
+	int pxid, dropped;
 
 	if (req.c_cmd == DVK_CMD_NTFY_MSG || dvk_rmt_route_locked(dc, req.c_snode, &pxid)) {
 		kfree(rm);
@@ -112,8 +121,10 @@ static void dvk_rmt_ack_locked(struct dvk_dc *dc, struct dvk_rmsg *rm, const str
 	rm->ack.cmd.c_rcode = rcode;
 	rm->ack.owned = false;
 	spin_lock(&dvk_net_lock);
-	dvk_rmt_queue_net_locked(&rm->ack, pxid);
+	dropped = dvk_rmt_queue_net_locked(&rm->ack, pxid);
 	spin_unlock(&dvk_net_lock);
+	if (dropped)
+		kfree(rm);	/* the link went meanwhile: nobody to tell */
 }
 
 /*
@@ -184,25 +195,36 @@ static void dvk_rmt_leave_locked(struct dvk_proc *p, struct dvk_rcmd *rc)
  * signal or the timeout (the other node may be serving it already).
  */
 static int dvk_rmt_call_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_rcmd *rc,
-			       struct dvk_wait *w, int pxid, bool rec, long *t)
+			       struct dvk_wait *w, int pxid, bool rec, long *t, bool *unsent)
 {
-	bool killable = false;
+	bool killable = false, cancelled = false;
 	int ret;
 
 	rc->owned = true;
+	spin_lock(&dvk_net_lock);
+	ret = dvk_rmt_queue_net_locked(rc, pxid);
+	spin_unlock(&dvk_net_lock);
+	*unsent = true;
+	if (ret)
+		return ret;
 	p->rcmd = rc;
 	list_add_tail(&p->rmt_link, &dc->rmt_waiters);
-	spin_lock(&dvk_net_lock);
-	dvk_rmt_queue_net_locked(rc, pxid);
-	spin_unlock(&dvk_net_lock);
 	for (;;) {
 		ret = dvk_block_locked(dc, p, w, t, killable);
 		if (w->done || ret != EDVSINTR || !rec || killable || fatal_signal_pending(current))
 			break;
-		if (READ_ONCE(rc->queued))
-			break;		/* not sent yet: cancel */
+		/* Not sent yet: cancel it, in one step with the test. */
+		spin_lock(&dvk_net_lock);
+		cancelled = rc->queued;
+		dvk_rmt_unqueue_net_locked(rc);
+		spin_unlock(&dvk_net_lock);
+		if (cancelled)
+			break;
 		killable = true;
 	}
+	spin_lock(&dvk_net_lock);
+	*unsent = cancelled || rc->queued;
+	spin_unlock(&dvk_net_lock);
 	dvk_rmt_leave_locked(p, rc);
 	return ret;
 }
@@ -224,6 +246,7 @@ long dvk_rmt_send_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc 
 {
 	struct dvk_wait w = { .no_notify = rec };
 	struct dvk_rcmd rc;
+	bool unsent;
 	int pxid, ret;
 
 	ret = dvk_rmt_route_locked(dc, dst->usr.p_nodeid, &pxid);
@@ -238,7 +261,7 @@ long dvk_rmt_send_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc 
 	p->usr.p_sendto = dst->usr.p_endpoint;
 	if (rec)
 		p->usr.p_getfrom = dst->usr.p_endpoint;
-	ret = dvk_rmt_call_locked(dc, p, &rc, &w, pxid, rec, t);
+	ret = dvk_rmt_call_locked(dc, p, &rc, &w, pxid, rec, t, &unsent);
 	if (!w.done)
 		dvk_undo_locked(p);
 	else if (rec && ret == 0)
@@ -264,7 +287,10 @@ long dvk_rmt_reply_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc
 			  const struct dvk_message *m, long *t)
 {
 	struct dvk_wait w = { .no_notify = true };
+	s32 dep = dst->usr.p_endpoint;
+	struct dvk_rmsg *rm;
 	struct dvk_rcmd rc;
+	bool unsent;
 	int pxid, ret;
 
 	if (!(dst->usr.p_rts_flags & DVK_RECEIVING) || (dst->usr.p_rts_flags & DVK_SENDING) ||
@@ -275,16 +301,29 @@ long dvk_rmt_reply_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc
 	ret = dvk_rmt_route_locked(dc, dst->usr.p_nodeid, &pxid);
 	if (ret)
 		return ret;
-	/* The remote sendrec is answered: it no longer waits on @p here. */
+	/* The remote sendrec is being answered: it no longer waits on @p here. */
 	dvk_undo_locked(dst);
-	kfree(dst->rmsg);
+	rm = dst->rmsg;
 	dst->rmsg = NULL;
-	dvk_rmt_cmd(&rc.cmd, dc, DVK_CMD_REPLY_MSG, p->usr.p_endpoint, dst->usr.p_endpoint,
+	dvk_rmt_cmd(&rc.cmd, dc, DVK_CMD_REPLY_MSG, p->usr.p_endpoint, dep,
 		    dst->usr.p_nodeid, atomic64_inc_return(&dvk_rmt_ids));
 	rc.cmd.c_msg = *m;
 	if (!*t)
 		*t = MAX_SCHEDULE_TIMEOUT;
-	ret = dvk_rmt_call_locked(dc, p, &rc, &w, pxid, false, t);
+	ret = dvk_rmt_call_locked(dc, p, &rc, &w, pxid, false, t, &unsent);
+	/*
+	 * A reply that never left (signal, timeout, lost link) leaves no trace:
+	 * the remote caller waits for @p again, so the reply can be repeated.
+	 */
+	if (unsent && dst->usr.p_endpoint == dep && (dst->usr.p_rts_flags == DVK_REMOTE) &&
+	    !dst->rmsg) {
+		dst->rmsg = rm;
+		dst->usr.p_rts_flags |= DVK_RECEIVING;
+		dst->usr.p_getfrom = p->usr.p_endpoint;
+		list_add_tail(&dst->rcv_link, &p->rcv_waiters);
+		rm = NULL;
+	}
+	kfree(rm);
 	if (w.done && ret == 0)
 		p->usr.p_rmtsent++;
 	return ret;
@@ -316,8 +355,12 @@ long dvk_rmt_notify_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_pro
 	rm->ack.cmd.c_rcode = value;
 	rm->ack.owned = false;
 	spin_lock(&dvk_net_lock);
-	dvk_rmt_queue_net_locked(&rm->ack, pxid);
+	ret = dvk_rmt_queue_net_locked(&rm->ack, pxid);
 	spin_unlock(&dvk_net_lock);
+	if (ret) {
+		kfree(rm);
+		return ret;
+	}
 	p->usr.p_rmtsent++;
 	return 0;
 }
@@ -330,7 +373,6 @@ long dvk_rmt_notify_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_pro
  */
 void dvk_rmt_flush(u32 nodes, int err)
 {
-	struct dvk_proc *p, *tmp;
 	int i;
 
 	for (i = 0; i < DVK_MAX_DCS && nodes; i++) {
@@ -339,15 +381,23 @@ void dvk_rmt_flush(u32 nodes, int err)
 		if (!dc)
 			continue;
 		spin_lock(&dc->lock);
-		list_for_each_entry_safe(p, tmp, &dc->rmt_waiters, rmt_link) {
-			if (!(nodes & BIT(p->rcmd->cmd.c_dnode)))
-				continue;
-			dvk_rmt_leave_locked(p, p->rcmd);
-			dvk_undo_locked(p);
-			dvk_wake_locked(p, err);
-		}
+		dvk_rmt_flush_dc_locked(dc, nodes, err);
 		spin_unlock(&dc->lock);
 		dvk_dc_put(dc);
+	}
+}
+
+/* dvk_rmt_flush() for one DC; dc->lock held. */
+void dvk_rmt_flush_dc_locked(struct dvk_dc *dc, u32 nodes, int err)
+{
+	struct dvk_proc *p, *tmp;
+
+	list_for_each_entry_safe(p, tmp, &dc->rmt_waiters, rmt_link) {
+		if (!(nodes & BIT(p->rcmd->cmd.c_dnode)))
+			continue;
+		dvk_rmt_leave_locked(p, p->rcmd);
+		dvk_undo_locked(p);
+		dvk_wake_locked(p, err);
 	}
 }
 
@@ -537,9 +587,9 @@ static int dvk_rmt_request_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
 	case DVK_CMD_SNDREC_MSG:
 		return dvk_rmt_put_msg_locked(q, dst, c, rmp);
 	case DVK_CMD_REPLY_MSG:
-		/* Only the reply a local sendrec to @q is waiting for. */
+		/* Only the reply a local sendrec to @q, already sent, waits for. */
 		if (!dst->rcmd || dst->rcmd->cmd.c_cmd != DVK_CMD_SNDREC_MSG ||
-		    dst->usr.p_getfrom != q->usr.p_endpoint)
+		    dst->usr.p_getfrom != q->usr.p_endpoint || READ_ONCE(dst->rcmd->queued))
 			return EDVSPROCSTS;
 		dvk_rmt_leave_locked(dst, dst->rcmd);
 		dst->usr.p_rts_flags &= ~DVK_SENDING;
@@ -578,7 +628,7 @@ static int dvk_rmt_ackd_locked(struct dvk_dc *dc, const struct dvk_cmd *c)
 	if (ret || (p->usr.p_rts_flags & DVK_REMOTE))
 		return EDVSACKDST;
 	if (!p->rcmd || p->rcmd->cmd.c_id != c->c_id || p->rcmd->cmd.c_cmd != req ||
-	    p->rcmd->cmd.c_dst != c->c_src)
+	    p->rcmd->cmd.c_dst != c->c_src || p->rcmd->cmd.c_dnode != c->c_snode)
 		return EDVSACKSRC;	/* nobody waits for it (any more) */
 	if (req == DVK_CMD_SNDREC_MSG && c->c_rcode == 0)
 		return EDVSBADVALUE;	/* a sendrec is answered by its reply */

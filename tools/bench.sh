@@ -44,9 +44,10 @@ pair_node() {	# pair_node UMID CPU ROLE IP
 		< /dev/null 2>&1 | tr -d '\r' > "$work/$1.log"
 }
 pair_node bnode1 0 server 10.0.9.1/24 &
+srvpid=$!
 pair_node bnode2 "$cpu" client 10.0.9.2/24
 uml_mconsole "$work/bnode1/mconsole" halt > /dev/null 2>&1
-wait
+wait "$srvpid"
 { echo; echo "remote, UML pair over uml_switch (medians, 64-byte messages)";
   grep -E '^(dvk remote|tcp round|remote round)' "$work/bnode2.log"; } | tee -a "$B/bench.txt"
 grep -q '^remote round trip' "$work/bnode2.log" || { echo "bench: the pair did not finish; log:"; tail -20 "$work/bnode2.log"; }

@@ -406,6 +406,62 @@ static void server_dies(void)
 	t_down();
 }
 
+/* A stale reply is refused; del_node wakes a caller waiting on that node. */
+static void stale_reply_and_del_node(void)
+{
+	struct call nodcnode = { 1, EDVSNODCNODE, 0, -1 };
+	struct dvk_cmd c, r, a;
+	pid_t pid;
+
+	up_with_node1();
+	pid = t_fork(client, &nodcnode);
+	T_TRUE(t_wait_flags(T_DC, CLI_NR, DVK_SENDING));
+	/* The request has not left yet: no reply can be for it. */
+	r = from1(DVK_CMD_REPLY_MSG, RSRV, cli_ep(), 7);
+	T_EQ(dvk_put2lcl(&r, NULL), EDVSPROCSTS);
+	c = next_cmd();
+	T_EQ(c.c_cmd, DVK_CMD_SNDREC_MSG);
+	a = next_cmd();
+	T_EQ(a.c_cmd, DVK_CMD_REPLY_ACK);
+	T_EQ(a.c_rcode, EDVSPROCSTS);
+	T_EQ(dvk_del_node(T_DC, RNODE), 0);
+	T_EQ(t_join(pid), 0);
+	t_down();
+}
+
+/* A reply that never left (timeout) leaves no trace: it can be repeated. */
+static int server_retry(void *arg)
+{
+	struct dvk_message m;
+
+	(void)arg;
+	C_EQ(dvk_bind(T_DC, SRV_NR) > 0, 1);
+	C_EQ(dvk_receive(DVK_ANY, &m), 0);
+	C_EQ(dvk_reply_T(RCLI, &m, 100), EDVSTIMEDOUT);
+	C_EQ(dvk_reply_T(RCLI, &m, 5000), 0);
+	return 0;
+}
+
+static void reply_repeated(void)
+{
+	struct dvk_cmd c, r, a;
+	pid_t pid;
+
+	up_with_node1();
+	pid = t_fork(server_retry, NULL);
+	T_TRUE(t_wait_flags(T_DC, SRV_NR, DVK_RECEIVING));
+	c = from1(DVK_CMD_SNDREC_MSG, RCLI, srv_ep(), 70);
+	T_EQ(dvk_put2lcl(&c, NULL), 0);
+	usleep(500 * 1000);			/* the first reply times out in the queue */
+	r = next_cmd();
+	T_EQ(r.c_cmd, DVK_CMD_REPLY_MSG);
+	T_EQ(dvk_get2rmt_T(&a, NULL, DVK_TIMEOUT_NOWAIT), EDVSTIMEDOUT);	/* one reply only */
+	a = from1(DVK_CMD_REPLY_ACK, RCLI, r.c_src, r.c_id);
+	T_EQ(dvk_put2lcl(&a, NULL), 0);
+	T_EQ(t_join(pid), 0);
+	t_down();
+}
+
 /* Notifications both ways. */
 static void notify_both_ways(void)
 {
@@ -445,5 +501,7 @@ int main(void)
 	T_RUN(losses_wake_callers);
 	T_RUN(server_dies);
 	T_RUN(notify_both_ways);
+	T_RUN(stale_reply_and_del_node);
+	T_RUN(reply_repeated);
 	return t_summary();
 }
