@@ -21,7 +21,7 @@ taskset -c "$cpu" timeout 900 ./linux umid=dvsbench uml_dir="$work" \
 	con=null ssl=null con0=null,fd:1 dvs.run=bench dvs.scale="${BENCH_SCALE:-1}" \
 	< /dev/null 2>&1 | tr -d '\r' > "$work/log"
 table() {	# table LOG: the bench's table out of a console log
-	tr -d '\r' < "$1" | sed -n '/^DVK local benchmark/,/higher is better)/p' | grep -v '^bench: '
+	tr -d '\r' < "$1" | sed -n '/^DVK local benchmark/,/higher is better)/p' | grep -v '^bench: \|^<[0-9]>'
 }
 table "$work/log" | tee "$B/bench.txt"
 grep -q 'higher is better' "$B/bench.txt" || { echo "bench: the guest did not finish; log:"; tail -30 "$work/log"; exit 1; }

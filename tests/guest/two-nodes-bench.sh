@@ -20,6 +20,6 @@ client)
 	tcp=$(net-pingpong client 10.0.9.1 4000 "$n") || { echo "bench: tcp ping-pong failed"; exit 1; }
 	echo "$dvk"
 	echo "$tcp"
-	echo "$dvk $tcp" | awk '{ printf "remote round trip: DVK/TCP = %.2f (goal <= 2)\n", $5 / $13 }'
+	echo "$dvk $tcp" | awk '{ printf "remote round trip: DVK/TCP = %.2f (goal <= 2)\n", $5 / $14 }'
 	;;
 esac
