@@ -1,0 +1,26 @@
+#!/bin/sh
+# A UML guest node for the host-VM scenarios (started by hostvm-three.sh),
+# configured from its kernel command line (the init has run dvs init):
+#   dvs.peers=N=ADDR/NAME,...   its proxy's peers
+#   dvs.srv=SLOT                its server's slot
+#   dvs.cli=SLOT:EP:NODE:NAME   its client's slot, and the server it calls
+here=/usr/lib/dvs-tests
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	dvs.peers=*) peers=${arg#dvs.peers=} ;;
+	dvs.srv=*) srv=${arg#dvs.srv=} ;;
+	dvs.cli=*) cli=${arg#dvs.cli=} ;;
+	esac
+done
+dvs dc-init --dc 0 > /dev/null || exit 1
+set --
+for p in $(echo "$peers" | tr , ' '); do set -- "$@" --peer "$p"; done
+dvs-proxy "$@" --dc 0 --heartbeat 300 --dead 3000 &
+RMT_SLOT=$srv "$here/rmt_peer" server /bin/true > /tmp/server.log 2>&1 &
+IFS=: read -r slot ep node name <<CLI
+$cli
+CLI
+dvs rmtbind --dc 0 --endpoint "$ep" --node "$node" --name srv > /dev/null || exit 1
+RMT_SLOT=$slot "$here/rmt_peer" client "$ep" "$name" basic
+echo "uml-node: done"
+while :; do sleep 1; done
