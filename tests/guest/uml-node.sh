@@ -1,7 +1,8 @@
 #!/bin/sh
-# A UML guest node for the host-VM scenarios (started by hostvm-three.sh),
+# A UML guest node of the host-VM scenarios (hostvm-uml.sh, hostvm-three.sh),
 # configured from its kernel command line (the init has run dvs init):
-#   dvs.peers=N=ADDR/NAME,...   its proxy's peers
+#   dvs.peers=PEER,...          its proxy's peers (dvs-proxy --peer syntax)
+#   dvs.transport=tcp|tipc      the proxy's transport (tcp)
 #   dvs.srv=SLOT                its server's slot
 #   dvs.cli=SLOT:EP:NODE:NAME   its client's slot, and the server it calls
 here=/usr/lib/dvs-tests
@@ -10,12 +11,16 @@ for arg in $(cat /proc/cmdline); do
 	dvs.peers=*) peers=${arg#dvs.peers=} ;;
 	dvs.srv=*) srv=${arg#dvs.srv=} ;;
 	dvs.cli=*) cli=${arg#dvs.cli=} ;;
+	dvs.transport=*) transport=${arg#dvs.transport=} ;;
 	esac
 done
 dvs dc-init --dc 0 > /dev/null || exit 1
+if [ "${transport:=tcp}" = tipc ]; then
+	tipc bearer enable media eth device eth0 || exit 1
+fi
 set --
 for p in $(echo "$peers" | tr , ' '); do set -- "$@" --peer "$p"; done
-dvs-proxy "$@" --dc 0 --heartbeat 300 --dead 3000 &
+dvs-proxy --transport "$transport" "$@" --dc 0 --heartbeat 300 --dead 3000 &
 RMT_SLOT=$srv "$here/rmt_peer" server /bin/true > /tmp/server.log 2>&1 &
 IFS=: read -r slot ep node name <<CLI
 $cli
