@@ -181,7 +181,6 @@ struct dvk_pair {
  * struct dvk_rcmd - a command queued for a sender proxy.
  * @link: in the pair's outq while @queued.
  * @cmd: what get2rmt hands out.
- * @pxid: the pair it is queued on.
  * @queued: on the outq (get2rmt has not taken it yet).
  * @owned: part of a blocked caller's call (on its stack); else the
  *	@ack of a struct dvk_rmsg, freed once sent or dropped.
@@ -189,7 +188,6 @@ struct dvk_pair {
 struct dvk_rcmd {
 	struct list_head link;
 	struct dvk_cmd cmd;
-	int pxid;
 	bool queued;
 	bool owned;
 };
@@ -248,7 +246,7 @@ void dvk_net_end_all(void);
 bool dvk_proxy_exit(struct task_struct *task);
 
 /* remote.c */
-void dvk_rmt_taken_locked(struct dvk_proc *q, struct dvk_proc *by);
+void dvk_rmt_taken_locked(struct dvk_proc *q);
 void dvk_rmt_unbind_locked(struct dvk_proc *p, int why);
 void dvk_rmt_peer_gone_locked(struct dvk_proc *q, int err);
 void dvk_rmt_flush(u32 nodes, int err);

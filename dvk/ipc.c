@@ -409,7 +409,7 @@ static long dvk_do_receive(int call, s32 src_ep, struct dvk_message *m, long tim
 		q->usr.p_sendto = DVK_NONE;
 		if (q->usr.p_rts_flags & DVK_REMOTE) {	/* through the proxies */
 			*m = q->rmsg->msg;
-			dvk_rmt_taken_locked(q, p);
+			dvk_rmt_taken_locked(q);
 		} else {
 			*m = q->wait->msg;
 			q->usr.p_lclsent++;

@@ -71,7 +71,6 @@ static int dvk_rmt_queue_net_locked(struct dvk_rcmd *rc, int pxid)
 	if (!(px->usr.px_flags & DVK_PX_SCONNECTED) || n->pxid != pxid ||
 	    !(n->usr.n_flags & DVK_NODE_ATTACHED))
 		return EDVSNOTCONN;
-	rc->pxid = pxid;
 	rc->queued = true;
 	list_add_tail(&rc->link, &px->outq);
 	wake_up(&px->wq);
@@ -128,10 +127,10 @@ static void dvk_rmt_ack_locked(struct dvk_dc *dc, struct dvk_rmsg *rm, const str
 }
 
 /*
- * Remote slot @q's queued message was taken by local slot @by (receive):
- * a send is acknowledged now; a sendrec now waits for @by's reply.
+ * Remote slot @q's queued message was taken by a local receive: a send is
+ * acknowledged now; a sendrec now waits for the receiver's reply.
  */
-void dvk_rmt_taken_locked(struct dvk_proc *q, struct dvk_proc *by)
+void dvk_rmt_taken_locked(struct dvk_proc *q)
 {
 	struct dvk_rmsg *rm = q->rmsg;
 
@@ -139,7 +138,7 @@ void dvk_rmt_taken_locked(struct dvk_proc *q, struct dvk_proc *by)
 		q->rmsg = NULL;
 		dvk_rmt_ack_locked(q->dc, rm, &rm->ack.cmd, 0);
 	}
-	/* For a sendrec, rm stays: its error ack if @by dies before replying. */
+	/* For a sendrec, rm stays: its error ack if the receiver dies first. */
 }
 
 /*
@@ -402,8 +401,10 @@ void dvk_rmt_flush_dc_locked(struct dvk_dc *dc, u32 nodes, int err)
 }
 
 /*
- * Drop what is left on a pair's queue: acknowledgements and notifications
- * (owned commands were taken off by dvk_rmt_flush()). dvk_net_lock held.
+ * Drop a pair's queue when its link or its proxies go: acknowledgements and
+ * notifications are freed; callers' own commands are only unlinked (their
+ * callers, now killable only, are woken by the dvk_rmt_flush() that
+ * follows). dvk_net_lock held.
  */
 void dvk_rmt_drop_queue_locked(struct dvk_pair *px)
 {

@@ -231,7 +231,7 @@ for transport in tcp tipc; do
 	log=$logs/hostvm-uml-$transport.log
 	start=$(date +%s)
 	m=$B/host-mod/debian
-	B=$B tools/hostvm.sh run --timeout 900 --log "$log" --module tun --module tipc \
+	B=$B tools/hostvm.sh run --mem 1536 --timeout 900 --log "$log" --module tun --module tipc \
 		--add "$m/dvk.ko:/lib/modules/dvk/dvk.ko" --add "$B/kernel-main/linux:/usr/lib/dvs/linux" \
 		--add "$B/rootfs.img:/var/lib/dvs/root.img" \
 		-- /usr/lib/dvs-tests/hostvm-uml.sh /lib/modules/dvk $transport > "$log.out" 2>&1

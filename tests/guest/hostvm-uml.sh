@@ -22,24 +22,11 @@ dvs-proxy --transport "$transport" --peer "$peer" --dc 0 --heartbeat 300 --dead 
 "$here/rmt_peer" server /bin/true > /tmp/server0.log 2>&1 &
 dvs rmtbind --dc 0 --endpoint 32771 --node 1 --name umlsrv > /dev/null || exit 1
 # Node 1: ./linux as a user would start it, on its own root image.
-mkdir -p /tmp/uml
 # Slots 1 and 2 are this node's server and client; node 1 uses 3 and 4.
-/usr/lib/dvs/linux umid=nodeU uml_dir=/tmp/uml mem=128M ubd0=/var/lib/dvs/root.img \
-	root=/dev/ubda eth0=tuntap,tap0 dvs.ip=10.0.10.1/24 dvs.node=1 dvs.name=HOSTVM \
-	dvs.run=cmd dvs.cmd=/usr/lib/dvs-tests/uml-node.sh dvs.transport="$transport" \
-	dvs.peers="$peer0" dvs.srv=3 dvs.cli=4:32769:0:uml-to-host \
-	con=null ssl=null con0=null,fd:1 < /dev/null > /tmp/uml.log 2>&1 &
-uml=$!
+. "$here/uml-guests.sh"
+boot_guest 1 tap0 10.0.10.1/24 "$transport" "$peer0" 3 4:32769:0:uml-to-host || exit 1
 "$here/rmt_peer" client 32771 host-to-uml basic
 rc=$?
-for _ in $(seq 600); do grep -q '^uml-node: done' /tmp/uml.log && break; sleep 0.2; done
-uml_mconsole /tmp/uml/nodeU/mconsole halt || echo "hostvm-uml: uml_mconsole halt failed"
-for _ in $(seq 100); do kill -0 $uml 2> /dev/null || break; sleep 0.2; done
-kill -9 $uml 2> /dev/null && echo "hostvm-uml: the UML guest did not halt; killed"
-wait $uml
-echo "--- the UML guest's console ---"
-tr -d '\r' < /tmp/uml.log
-echo "--- end of the UML guest's console ---"
-grep -q '^# uml-to-host: [0-9]* passed, 0 failed' /tmp/uml.log || rc=1
+finish_guests 1 || rc=1
 dvs-tap down tap0
 exit $rc

@@ -1,0 +1,40 @@
+# Sourced by the host-VM scenarios (hostvm-uml.sh, hostvm-three.sh): start
+# UML guest nodes inside the VM and finish them. Each guest runs uml-node.sh.
+
+# boot_guest NODE TAP IP/LEN TRANSPORT PEERS SRV CLI: ./linux as node NODE, on its
+# own copy of the root image; console in /tmp/umlNODE.log, pid in guest_NODE.
+boot_guest() {
+	mkdir -p /tmp/uml
+	cp /var/lib/dvs/root.img "/tmp/root$1.img" || return 1
+	/usr/lib/dvs/linux umid="node$1" uml_dir=/tmp/uml mem=96M ubd0="/tmp/root$1.img" \
+		root=/dev/ubda eth0=tuntap,"$2" dvs.ip="$3" dvs.node="$1" dvs.name=HOSTVM \
+		dvs.run=cmd dvs.cmd=/usr/lib/dvs-tests/uml-node.sh dvs.transport="$4" \
+		dvs.peers="$5" dvs.srv="$6" dvs.cli="$7" con=null ssl=null con0=null,fd:1 \
+		< /dev/null > "/tmp/uml$1.log" 2>&1 &
+	eval "guest_$1=\$!"
+}
+
+# finish_guests NODE...: wait until each guest's client is done, halt them all
+# (uml_mconsole, SIGKILL if that fails), print their consoles. Returns 1 when
+# a guest's client had a failure or never finished.
+finish_guests() {
+	ok=0
+	for n in "$@"; do
+		for _ in $(seq 600); do grep -q '^uml-node: done' "/tmp/uml$n.log" && break; sleep 0.2; done
+	done
+	for n in "$@"; do
+		uml_mconsole "/tmp/uml/node$n/mconsole" halt > /dev/null ||
+			echo "uml-guests: uml_mconsole halt of node $n failed"
+	done
+	for n in "$@"; do
+		eval "pid=\$guest_$n"
+		for _ in $(seq 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.2; done
+		kill -9 "$pid" 2> /dev/null && echo "uml-guests: node $n did not halt; killed"
+		wait "$pid"
+		echo "--- the console of UML guest node $n ---"
+		tr -d '\r' < "/tmp/uml$n.log"
+		echo "--- end of node $n's console ---"
+		grep -q '^# [a-z0-9-]*: [0-9]* passed, 0 failed' "/tmp/uml$n.log" || ok=1
+	done
+	return $ok
+}
