@@ -159,9 +159,13 @@ static void remote_errors(void)
 	int ghost, i1 = 0, notes = 0;
 	struct dvk_message m = { .m_type = ECHO };
 
-	/* Slot 50 on the server's node, where nobody is bound. */
+	/*
+	 * A slot on the server's node where nobody is bound: 50 + our own slot,
+	 * so clients on several nodes never pick the same one (a slot is local
+	 * on one node and remote on the others).
+	 */
 	T_EQ(dvk_getprocinfo(T_DC, DVK_EP_NR(srv), &p), 0);
-	ghost = DVK_ENDPOINT(1, 50);
+	ghost = DVK_ENDPOINT(1, 50 + my_slot(2));
 	T_TRUE(dvk_rmtbind(T_DC, "nobody", ghost, p.p_nodeid) == ghost);
 	T_EQ(dvk_sendrec_T(ghost, &m, 5000), EDVSDSTDIED);
 	T_EQ(dvk_send_T(ghost, &m, 5000), EDVSDSTDIED);
