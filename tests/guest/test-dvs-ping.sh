@@ -17,6 +17,7 @@ check client 0 "--- 5 round trips" dvs-ping client --dc 0 --slot 2 --server 3276
 check server_said 0 "endpoint 32769 (DC0 slot 1)" cat /tmp/ping-server.out
 check client_user 0 "--- 2 round trips" dvs-ping client --dc 0 --slot 150 --server 32769 --count 2
 kill $srv
+wait $srv 2> /dev/null	# gone, not just signalled: the next call must find it dead
 check dead_server 1 "destination process died (EDVSDSTDIED -109)" dvs-ping client --dc 0 --slot 2 --server 32769 --count 1
 dvs end >/dev/null
 exit $failed
