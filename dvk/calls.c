@@ -299,8 +299,9 @@ DVK_CALL(getproxyinfo)
 }
 
 /*
- * get2rmt(second = struct dvk_cmd *, third = payload buffer, fifth = timeout
- * ms): the buffer is proven writable first, so no command taken is lost.
+ * get2rmt(second = struct dvk_cmd *, third = payload buffer of the pair's
+ * px_maxbytes, fifth = timeout ms): the command buffer is proven writable
+ * first, so no command taken is lost.
  */
 DVK_CALL(get2rmt)
 {
@@ -309,7 +310,7 @@ DVK_CALL(get2rmt)
 
 	if (dvk_writable(uc, sizeof(c)))
 		return EDVSFAULT;
-	return dvk_desc_out(dvk_get2rmt(&c, fifth), uc, &c, sizeof(c));
+	return dvk_desc_out(dvk_get2rmt(&c, (void __user *)third, fifth), uc, &c, sizeof(c));
 }
 
 /* put2lcl(second = struct dvk_cmd *, third = payload) */
@@ -319,7 +320,7 @@ DVK_CALL(put2lcl)
 
 	if (copy_from_user(&c, (void __user *)second, sizeof(c)))
 		return EDVSFAULT;
-	return dvk_put2lcl(&c);
+	return dvk_put2lcl(&c, (const void __user *)third);
 }
 
 /* wakeup(first = dcid, second = endpoint) */

@@ -121,8 +121,8 @@ static int dvk_self_rw(struct mm_struct *mm, unsigned long raddr, unsigned long 
  * Copy @len bytes; a NULL mm stands for the caller's own memory. @chunk is
  * the DVS copy buffer size, the bounce size for a third-party copy.
  */
-static int dvk_copy(struct mm_struct *smm, unsigned long saddr, struct mm_struct *dmm,
-		    unsigned long daddr, size_t len, size_t chunk)
+int dvk_copy(struct mm_struct *smm, unsigned long saddr, struct mm_struct *dmm,
+	     unsigned long daddr, size_t len, size_t chunk)
 {
 	void *buf;
 	int ret = 0;
@@ -150,7 +150,10 @@ static int dvk_copy(struct mm_struct *smm, unsigned long saddr, struct mm_struct
 	return ret;
 }
 
-/* A party of a vcopy: the caller (NULL mm) or a blocked other process. */
+/*
+ * A party of a vcopy: the caller, a blocked other local process, or a
+ * remote endpoint not already in a copy.
+ */
 static int dvk_party_locked(struct dvk_dc *dc, struct dvk_proc *rq, s32 ep, int dead,
 			    struct dvk_proc **pp)
 {
@@ -166,10 +169,14 @@ static int dvk_party_locked(struct dvk_dc *dc, struct dvk_proc *rq, s32 ep, int 
 	ret = dvk_ep_lookup_locked(dc, ep, &p, dead);
 	if (ret)
 		return ret;
-	if (p->usr.p_rts_flags & DVK_REMOTE)
-		return EDVSNOPROXY;
 	if (!dvk_ipc_allowed(rq, p))
 		return EDVSTRAPDENIED;
+	if (p->usr.p_rts_flags & DVK_REMOTE) {
+		if (p->usr.p_rts_flags & DVK_ONCOPY)
+			return EDVSBUSY;
+		*pp = p;
+		return 0;
+	}
 	if (p != rq && !(p->usr.p_rts_flags & DVK_RECEIVING))
 		return EDVSPROCSTS;
 	if (p->usr.p_rts_flags & DVK_ONCOPY)
@@ -195,13 +202,15 @@ static int dvk_party_locked(struct dvk_dc *dc, struct dvk_proc *rq, s32 ep, int 
  * MINIX pattern: a server copies to or from a client waiting in sendrec).
  * Source and destination must differ. A kernel thread (door 3) copies
  * between its kernel buffers and another endpoint's user memory; as the
- * other party of someone else's copy it gets EDVSPERM.
+ * other party of someone else's copy it gets EDVSPERM. Either party may
+ * be on another node (rcopy.c; not for a kernel-thread requester).
  *
  * Return: the bytes copied, or EDVSRANGE (size), EDVSENDPOINT (same
  * endpoint twice, ANY, NONE, stale), EDVSSRCDIED, EDVSDSTDIED,
- * EDVSPROCSTS, EDVSBUSY (already in a copy), EDVSTRAPDENIED, EDVSNOPROXY,
- * EDVSPERM (same process on both sides, or another's kernel thread),
- * EDVSFAULT, EDVSINTR, and the errors common to all calls.
+ * EDVSPROCSTS, EDVSBUSY (already in a copy), EDVSTRAPDENIED, EDVSPERM
+ * (same process on both sides, or another's kernel thread), EDVSFAULT,
+ * EDVSINTR, the errors of dvk_rmt_vcopy_locked() for a remote party, and
+ * the errors common to all calls.
  */
 long dvk_vcopy(s32 src_ep, unsigned long saddr, s32 dst_ep, unsigned long daddr, long bytes)
 {
@@ -209,6 +218,7 @@ long dvk_vcopy(s32 src_ep, unsigned long saddr, s32 dst_ep, unsigned long daddr,
 	struct dvk_proc *rq, *src, *dst;
 	s32 sep, dep, rep;
 	struct dvk_dc *dc;
+	bool remote;
 	long chunk;
 	int ret;
 
@@ -231,16 +241,17 @@ long dvk_vcopy(s32 src_ep, unsigned long saddr, s32 dst_ep, unsigned long daddr,
 	ret = dvk_party_locked(dc, rq, dst_ep, EDVSDSTDIED, &dst);
 	if (ret)
 		goto out;
+	remote = (src->usr.p_rts_flags | dst->usr.p_rts_flags) & DVK_REMOTE;
 	ret = EDVSPERM;
-	if (src->task == dst->task)
+	if (remote ? current->flags & PF_KTHREAD : src->task == dst->task)
 		goto out;
-	if (src != rq) {
+	if (!(src->usr.p_rts_flags & DVK_REMOTE) && (src != rq || remote)) {
 		ret = EDVSSRCDIED;
 		smm = get_task_mm(src->task);
 		if (!smm)
 			goto out;
 	}
-	if (dst != rq) {
+	if (dst != rq && !remote) {
 		ret = EDVSDSTDIED;
 		dmm = get_task_mm(dst->task);
 		if (!dmm)
@@ -253,11 +264,15 @@ long dvk_vcopy(s32 src_ep, unsigned long saddr, s32 dst_ep, unsigned long daddr,
 	dep = dst->usr.p_endpoint;
 	rep = rq->usr.p_endpoint;
 	chunk = dvk_dvs.usr.d_max_copybuf;
-	spin_unlock(&dc->lock);
-
-	ret = bytes ? dvk_copy(smm, saddr, dmm, daddr, bytes, chunk) : 0;
-
-	spin_lock(&dc->lock);
+	if (!bytes) {
+		ret = 0;
+	} else if (remote) {
+		ret = dvk_rmt_vcopy_locked(dc, rq, src, saddr, dst, daddr, bytes, smm);
+	} else {
+		spin_unlock(&dc->lock);
+		ret = dvk_copy(smm, saddr, dmm, daddr, bytes, chunk);
+		spin_lock(&dc->lock);
+	}
 	/* Clear the marks of the bindings we set them on, if still there. */
 	if (src->usr.p_endpoint == sep && !(src->usr.p_rts_flags & DVK_SLOT_FREE))
 		src->usr.p_rts_flags &= ~DVK_ONCOPY;
@@ -269,7 +284,10 @@ long dvk_vcopy(s32 src_ep, unsigned long saddr, s32 dst_ep, unsigned long daddr,
 		ret = EDVSDSTDIED;
 	if (rq->usr.p_endpoint == rep && !(rq->usr.p_rts_flags & DVK_SLOT_FREE)) {
 		rq->usr.p_rts_flags &= ~DVK_ONCOPY;
-		rq->usr.p_lclcopy++;
+		if (remote)
+			rq->usr.p_rmtcopy++;
+		else
+			rq->usr.p_lclcopy++;
 	}
 	if (!ret)
 		ret = bytes;

@@ -184,12 +184,25 @@ struct dvk_pair {
  * @queued: on the outq (get2rmt has not taken it yet).
  * @owned: part of a blocked caller's call (on its stack); else the
  *	@ack of a struct dvk_rmsg, freed once sent or dropped.
+ * @progress: a copy's acknowledgement arrived since the caller last looked.
+ * @nodes: the nodes whose loss ends the caller's wait (one bit each).
+ * @mm: for a copy stream (COPYIN_DATA chunks), the source's memory
+ *	(a reference held); NULL for a single command.
+ * @off: a stream's bytes handed out so far.
+ * @acked: a requester's bytes acknowledged so far.
+ * @len: the copy's (or the stream's) length.
  */
 struct dvk_rcmd {
 	struct list_head link;
 	struct dvk_cmd cmd;
 	bool queued;
 	bool owned;
+	bool progress;
+	u32 nodes;
+	struct mm_struct *mm;
+	u64 off;
+	u64 acked;
+	u64 len;
 };
 
 /* A remote sender's message, and the acknowledgement it will be sent. */
@@ -254,6 +267,26 @@ void dvk_rmt_flush_dc_locked(struct dvk_dc *dc, u32 nodes, int err);
 void dvk_rmt_drop_queue_locked(struct dvk_pair *px);
 long dvk_rmt_send_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc *dst, bool rec,
 			 struct dvk_message *m, long *t);
+int dvk_rmt_route_locked(struct dvk_dc *dc, int nodeid, int *pxid);
+int dvk_rmt_queue_net_locked(struct dvk_rcmd *rc, int pxid);
+void dvk_rmt_cmd(struct dvk_cmd *c, struct dvk_dc *dc, u32 code, s32 src, s32 dst, int dnode,
+		 u64 id);
+u64 dvk_rmt_new_id(void);
+void dvk_rmt_free(struct dvk_rcmd *rc);
+void dvk_rmt_leave_locked(struct dvk_proc *p, struct dvk_rcmd *rc);
+int dvk_rmt_call_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_rcmd *rc,
+			struct dvk_wait *w, int pxid, bool rec, long *t, bool *unsent);
+
+/* rcopy.c: vcopy with parties on other nodes */
+static inline bool dvk_is_copy_cmd(u32 req)
+{
+	return req >= DVK_CMD_COPYIN_DATA && req <= DVK_CMD_COPYRMT_RQST;
+}
+long dvk_rmt_vcopy_locked(struct dvk_dc *dc, struct dvk_proc *rq, struct dvk_proc *src,
+			  unsigned long saddr, struct dvk_proc *dst, unsigned long daddr, u32 bytes,
+			  struct mm_struct *smm);
+long dvk_rcopy_put_locked(struct dvk_dc *dc, const struct dvk_cmd *c, const void __user *payload,
+			  struct dvk_rmsg **rmp);
 long dvk_rmt_reply_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc *dst,
 			  const struct dvk_message *m, long *t);
 long dvk_rmt_notify_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc *dst, int value);
@@ -275,6 +308,8 @@ void dvk_undo_locked(struct dvk_proc *p);
 /* copy.c */
 int dvk_mm_rw(struct mm_struct *mm, unsigned long raddr, void __user *ubuf, void *kbuf,
 	      size_t len, bool to_mm);
+int dvk_copy(struct mm_struct *smm, unsigned long saddr, struct mm_struct *dmm,
+	     unsigned long daddr, size_t len, size_t chunk);
 
 /* priv.c */
 int dvk_priv_check(const struct dvk_dc *dc, const struct priv_usr *u);

@@ -25,6 +25,7 @@
  * command leaves its queue (under dvk_net_lock) before its caller returns.
  */
 #include <linux/export.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -34,12 +35,29 @@
 
 static atomic64_t dvk_rmt_ids = ATOMIC64_INIT(0);
 
+/* A new transaction id, echoed by the answers to the command. */
+u64 dvk_rmt_new_id(void)
+{
+	return atomic64_inc_return(&dvk_rmt_ids);
+}
+
+/*
+ * Free a command nobody owns (an rmsg's ack, or a copy stream). Safe under
+ * spinlocks: a stream's memory reference is dropped asynchronously.
+ */
+void dvk_rmt_free(struct dvk_rcmd *rc)
+{
+	if (rc->mm)
+		mmput_async(rc->mm);
+	kfree(container_of(rc, struct dvk_rmsg, ack));
+}
+
 /*
  * The pair that carries commands to @nodeid for DC @dc, or an error:
  * EDVSNOPROXY (not attached), EDVSNODCNODE (not in the DC), EDVSNOTCONN
  * (its sender proxy is not connected). dc->lock held.
  */
-static int dvk_rmt_route_locked(struct dvk_dc *dc, int nodeid, int *pxid)
+int dvk_rmt_route_locked(struct dvk_dc *dc, int nodeid, int *pxid)
 {
 	int ret = 0;
 
@@ -63,7 +81,7 @@ static int dvk_rmt_route_locked(struct dvk_dc *dc, int nodeid, int *pxid)
  * The route is checked again under the lock: the link may have gone
  * since dvk_rmt_route_locked(). Return: 0 or EDVSNOTCONN.
  */
-static int dvk_rmt_queue_net_locked(struct dvk_rcmd *rc, int pxid)
+int dvk_rmt_queue_net_locked(struct dvk_rcmd *rc, int pxid)
 {
 	struct dvk_pair *px = &dvk_pairs[pxid];
 	struct dvk_node *n = &dvk_nodes[rc->cmd.c_dnode];
@@ -87,7 +105,7 @@ static void dvk_rmt_unqueue_net_locked(struct dvk_rcmd *rc)
 }
 
 /* A command header from this node, in DC @dc, to @dnode. */
-static void dvk_rmt_cmd(struct dvk_cmd *c, struct dvk_dc *dc, u32 code, s32 src, s32 dst,
+void dvk_rmt_cmd(struct dvk_cmd *c, struct dvk_dc *dc, u32 code, s32 src, s32 dst,
 			int dnode, u64 id)
 {
 	memset(c, 0, sizeof(*c));
@@ -176,7 +194,7 @@ void dvk_rmt_peer_gone_locked(struct dvk_proc *q, int err)
 }
 
 /* Leave a remote call: the command off its queue, the slot off the list. */
-static void dvk_rmt_leave_locked(struct dvk_proc *p, struct dvk_rcmd *rc)
+void dvk_rmt_leave_locked(struct dvk_proc *p, struct dvk_rcmd *rc)
 {
 	spin_lock(&dvk_net_lock);
 	dvk_rmt_unqueue_net_locked(rc);
@@ -191,15 +209,18 @@ static void dvk_rmt_leave_locked(struct dvk_proc *p, struct dvk_rcmd *rc)
  * Queue @rc (filled in) for node @dnode through @pxid and block until its
  * answer: an ack, or for a sendrec the reply. Before the proxy takes the
  * command any signal cancels it; after, a sendrec only ends for a fatal
- * signal or the timeout (the other node may be serving it already).
+ * signal or the timeout (the other node may be serving it already). A
+ * copy's timeout runs from its last acknowledgement.
  */
-static int dvk_rmt_call_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_rcmd *rc,
-			       struct dvk_wait *w, int pxid, bool rec, long *t, bool *unsent)
+int dvk_rmt_call_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_rcmd *rc,
+			struct dvk_wait *w, int pxid, bool rec, long *t, bool *unsent)
 {
 	bool killable = false, cancelled = false;
+	long period = *t;
 	int ret;
 
 	rc->owned = true;
+	rc->nodes |= BIT(rc->cmd.c_dnode);
 	spin_lock(&dvk_net_lock);
 	ret = dvk_rmt_queue_net_locked(rc, pxid);
 	spin_unlock(&dvk_net_lock);
@@ -210,6 +231,11 @@ static int dvk_rmt_call_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk
 	list_add_tail(&p->rmt_link, &dc->rmt_waiters);
 	for (;;) {
 		ret = dvk_block_locked(dc, p, w, t, killable);
+		if (!w->done && ret == EDVSTIMEDOUT && rc->progress) {
+			rc->progress = false;
+			*t = period;
+			continue;
+		}
 		if (w->done || ret != EDVSINTR || !rec || killable || fatal_signal_pending(current))
 			break;
 		/* Not sent yet: cancel it, in one step with the test. */
@@ -244,7 +270,7 @@ long dvk_rmt_send_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc 
 			 struct dvk_message *m, long *t)
 {
 	struct dvk_wait w = { .no_notify = rec };
-	struct dvk_rcmd rc;
+	struct dvk_rcmd rc = {};
 	bool unsent;
 	int pxid, ret;
 
@@ -254,7 +280,7 @@ long dvk_rmt_send_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc 
 	if (!*t)
 		return EDVSAGAIN;
 	dvk_rmt_cmd(&rc.cmd, dc, rec ? DVK_CMD_SNDREC_MSG : DVK_CMD_SEND_MSG, p->usr.p_endpoint,
-		    dst->usr.p_endpoint, dst->usr.p_nodeid, atomic64_inc_return(&dvk_rmt_ids));
+		    dst->usr.p_endpoint, dst->usr.p_nodeid, dvk_rmt_new_id());
 	rc.cmd.c_msg = *m;
 	p->usr.p_rts_flags |= DVK_SENDING | (rec ? DVK_RECEIVING : 0);
 	p->usr.p_sendto = dst->usr.p_endpoint;
@@ -288,7 +314,7 @@ long dvk_rmt_reply_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc
 	struct dvk_wait w = { .no_notify = true };
 	s32 dep = dst->usr.p_endpoint;
 	struct dvk_rmsg *rm;
-	struct dvk_rcmd rc;
+	struct dvk_rcmd rc = {};
 	bool unsent;
 	int pxid, ret;
 
@@ -305,7 +331,7 @@ long dvk_rmt_reply_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc
 	rm = dst->rmsg;
 	dst->rmsg = NULL;
 	dvk_rmt_cmd(&rc.cmd, dc, DVK_CMD_REPLY_MSG, p->usr.p_endpoint, dep,
-		    dst->usr.p_nodeid, atomic64_inc_return(&dvk_rmt_ids));
+		    dst->usr.p_nodeid, dvk_rmt_new_id());
 	rc.cmd.c_msg = *m;
 	if (!*t)
 		*t = MAX_SCHEDULE_TIMEOUT;
@@ -350,7 +376,7 @@ long dvk_rmt_notify_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_pro
 	if (!rm)
 		return EDVSNOMEM;
 	dvk_rmt_cmd(&rm->ack.cmd, dc, DVK_CMD_NTFY_MSG, p->usr.p_endpoint, dst->usr.p_endpoint,
-		    dst->usr.p_nodeid, atomic64_inc_return(&dvk_rmt_ids));
+		    dst->usr.p_nodeid, dvk_rmt_new_id());
 	rm->ack.cmd.c_rcode = value;
 	rm->ack.owned = false;
 	spin_lock(&dvk_net_lock);
@@ -392,7 +418,7 @@ void dvk_rmt_flush_dc_locked(struct dvk_dc *dc, u32 nodes, int err)
 	struct dvk_proc *p, *tmp;
 
 	list_for_each_entry_safe(p, tmp, &dc->rmt_waiters, rmt_link) {
-		if (!(nodes & BIT(p->rcmd->cmd.c_dnode)))
+		if (!(nodes & p->rcmd->nodes))
 			continue;
 		dvk_rmt_leave_locked(p, p->rcmd);
 		dvk_undo_locked(p);
@@ -401,10 +427,10 @@ void dvk_rmt_flush_dc_locked(struct dvk_dc *dc, u32 nodes, int err)
 }
 
 /*
- * Drop a pair's queue when its link or its proxies go: acknowledgements and
- * notifications are freed; callers' own commands are only unlinked (their
- * callers, now killable only, are woken by the dvk_rmt_flush() that
- * follows). dvk_net_lock held.
+ * Drop a pair's queue when its link or its proxies go: acknowledgements,
+ * notifications and copy streams are freed; callers' own commands (and
+ * streams) are only unlinked (their callers, now killable only, are woken
+ * by the dvk_rmt_flush() that follows). dvk_net_lock held.
  */
 void dvk_rmt_drop_queue_locked(struct dvk_pair *px)
 {
@@ -413,7 +439,7 @@ void dvk_rmt_drop_queue_locked(struct dvk_pair *px)
 	list_for_each_entry_safe(rc, tmp, &px->outq, link) {
 		dvk_rmt_unqueue_net_locked(rc);
 		if (!rc->owned)
-			kfree(container_of(rc, struct dvk_rmsg, ack));
+			dvk_rmt_free(rc);
 	}
 }
 
@@ -431,18 +457,57 @@ static struct dvk_pair *dvk_proxy_of(struct task_struct *task, int role)
 	return NULL;
 }
 
+/*
+ * Take @rc's next piece for @px into @out: a single command leaves the
+ * queue; a copy stream hands out its next chunk (of at most px_maxbytes)
+ * and goes to the back of the queue until its last one, so other commands
+ * are not held up behind a long copy. Return the source memory to read the
+ * chunk from (a reference for the caller), or NULL. dvk_net_lock held.
+ */
+static struct mm_struct *dvk_rmt_take_net_locked(struct dvk_pair *px, struct dvk_rcmd *rc,
+						 struct dvk_cmd *out)
+{
+	u64 n;
+
+	*out = rc->cmd;
+	if (!rc->mm) {
+		dvk_rmt_unqueue_net_locked(rc);
+		return NULL;
+	}
+	n = min_t(u64, rc->len - rc->off, px->usr.px_maxbytes);
+	out->c_len = n;
+	out->c_vcopy.v_bytes = n;
+	out->c_vcopy.v_saddr += rc->off;
+	out->c_vcopy.v_daddr += rc->off;
+	rc->off += n;
+	if (rc->off < rc->len)
+		list_move_tail(&rc->link, &px->outq);
+	else
+		dvk_rmt_unqueue_net_locked(rc);
+	mmget(rc->mm);
+	return rc->mm;
+}
+
 /**
  * dvk_get2rmt() - the sender proxy takes the next command for its nodes.
  * @out: the command.
+ * @payload: where a copy chunk's c_len bytes of data go: room for the
+ *	pair's px_maxbytes (may be NULL until a copy is queued).
  * @timeout_ms: DVK_TIMEOUT_FOREVER, DVK_TIMEOUT_NOWAIT or milliseconds.
+ *
+ * A chunk whose source cannot be read (or whose @payload cannot be
+ * written) still goes out, with c_rcode EDVSFAULT, so that its copy ends
+ * with that error instead of waiting.
  *
  * Return: 0, or EDVSBADPROXY (not a sender proxy), EDVSNOTCONN (its link
  * is not connected), EDVSTIMEDOUT (nothing to send: time for a
- * heartbeat), EDVSINTR, EDVSBADVALUE (timeout).
+ * heartbeat), EDVSINTR, EDVSBADVALUE (timeout), EDVSFAULT (a copy chunk is
+ * next and @payload is NULL; it stays queued).
  */
-long dvk_get2rmt(struct dvk_cmd *out, long timeout_ms)
+long dvk_get2rmt(struct dvk_cmd *out, void __user *payload, long timeout_ms)
 {
 	struct dvk_pair *px = dvk_proxy_of(current, 0);
+	struct mm_struct *mm = NULL;
 	struct dvk_rcmd *rc = NULL;
 	DEFINE_WAIT(wait);
 	long t, ret;
@@ -474,22 +539,30 @@ long dvk_get2rmt(struct dvk_cmd *out, long timeout_ms)
 		finish_wait(&px->wq, &wait);
 		spin_lock(&dvk_net_lock);
 	}
+	if (rc && rc->mm && !payload) {
+		rc = NULL;
+		ret = EDVSFAULT;
+	}
 	if (rc) {
 		struct dvk_node *n = &dvk_nodes[rc->cmd.c_dnode];
 
-		dvk_rmt_unqueue_net_locked(rc);
-		*out = rc->cmd;
+		mm = dvk_rmt_take_net_locked(px, rc, out);
 		out->c_timestamp = ktime_get_real_ns();
 		if (n->pxid == px - dvk_pairs) {
 			n->usr.n_pxsent++;
 			n->usr.n_stimestamp = out->c_timestamp;
 		}
-		if (rc->owned)
-			rc = NULL;
+		if (rc->owned || rc->queued)
+			rc = NULL;	/* not ours to free */
 	}
 	spin_unlock(&dvk_net_lock);
+	if (mm) {
+		if (dvk_mm_rw(mm, out->c_vcopy.v_saddr, payload, NULL, out->c_len, false))
+			out->c_rcode = EDVSFAULT;
+		mmput(mm);
+	}
 	if (rc)
-		kfree(container_of(rc, struct dvk_rmsg, ack));
+		dvk_rmt_free(rc);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dvk_get2rmt);
@@ -642,6 +715,7 @@ static int dvk_rmt_ackd_locked(struct dvk_dc *dc, const struct dvk_cmd *c)
 /**
  * dvk_put2lcl() - the receiver proxy hands in a command from another node.
  * @c: the command (kernel copy).
+ * @payload: a COPYIN_DATA chunk's c_len bytes, else unused.
  *
  * A request this node rejects is answered with its acknowledgement
  * carrying the error, which is also returned; an acknowledgement nobody
@@ -650,10 +724,10 @@ static int dvk_rmt_ackd_locked(struct dvk_dc *dc, const struct dvk_cmd *c)
  * Return: 0, or EDVSBADPROXY (not a receiver proxy), EDVSBADNODEID
  * (c_dnode is not this node), EDVSNONODE (c_snode not served by this
  * pair), EDVSNOTCONN, EDVSBADDCID, EDVSDCNOTRUN, EDVSNODCNODE,
- * EDVSBADREQUEST, EDVSNOSYS (copies: not yet), EDVSNOMEM, the request's
- * own errors, EDVSACKDST, EDVSACKSRC.
+ * EDVSBADREQUEST, EDVSNOMEM, the request's own errors, EDVSACKDST,
+ * EDVSACKSRC.
  */
-long dvk_put2lcl(const struct dvk_cmd *c)
+long dvk_put2lcl(const struct dvk_cmd *c, const void __user *payload)
 {
 	struct dvk_pair *px = dvk_proxy_of(current, 1);
 	struct dvk_rmsg *rm = NULL;
@@ -672,9 +746,11 @@ long dvk_put2lcl(const struct dvk_cmd *c)
 		return EDVSNONODE;
 	if (req >= DVK_NR_CMDS || (c->c_cmd & ~(DVK_CMD_ACK | 0xff)))
 		return EDVSBADREQUEST;
-	if (req >= DVK_CMD_COPYIN_DATA && req <= DVK_CMD_COPYIN_RQST)
-		return EDVSNOSYS;
-	if (req == DVK_CMD_NONE || req == DVK_CMD_HELLO || req == DVK_CMD_SHUTDOWN || c->c_len)
+	if (req == DVK_CMD_NONE || req == DVK_CMD_HELLO || req == DVK_CMD_SHUTDOWN ||
+	    req == DVK_CMD_COPYIN_RQST)
+		return EDVSBADREQUEST;
+	if (c->c_cmd == DVK_CMD_COPYIN_DATA ? !c->c_len || c->c_len > DVK_CMD_MAXPAYLOAD ||
+	    c->c_len != c->c_vcopy.v_bytes || !payload : c->c_len)
 		return EDVSBADREQUEST;
 	if (!ack) {
 		rm = kzalloc(sizeof(*rm), GFP_KERNEL);
@@ -704,6 +780,8 @@ long dvk_put2lcl(const struct dvk_cmd *c)
 		ret = EDVSDCNOTRUN;
 	else if (!(dc->usr.dc_nodes & BIT(c->c_snode)))
 		ret = EDVSNODCNODE;
+	else if (dvk_is_copy_cmd(req))
+		ret = dvk_rcopy_put_locked(dc, c, payload, &rm);
 	else if (ack)
 		ret = dvk_rmt_ackd_locked(dc, c);
 	else

@@ -110,11 +110,12 @@ static void thread_started(struct proxy *px, pid_t *tid)
 	pthread_mutex_unlock(&px->start_lock);
 }
 
+/* Send @c; a copy chunk's data already lies in @buf after the header. */
 static int send_frame(struct peer *p, int fd, uint8_t *buf, const struct dvk_cmd *c,
 		      uint64_t seq)
 {
-	ssize_t n = wire_encode(buf, WIRE_MAX_FRAME, c, NULL, seq, atomic_load(&p->delivered),
-				p->px->keyed ? &p->px->key : NULL);
+	ssize_t n = wire_encode(buf, WIRE_MAX_FRAME, c, c->c_len ? buf + WIRE_HDR_LEN : NULL, seq,
+				atomic_load(&p->delivered), p->px->keyed ? &p->px->key : NULL);
 
 	if (n < 0) {
 		plog(p, "cannot encode %#x for node %d: %s", c->c_cmd, c->c_dnode,
@@ -169,7 +170,8 @@ static void *sender_main(void *arg)
 		for (;;) {
 			struct dvk_cmd c;
 
-			r = dvk_get2rmt_T(&c, NULL, p->px->heartbeat_ms);
+			/* The kernel writes a copy chunk where the frame carries it. */
+			r = dvk_get2rmt_T(&c, buf + WIRE_HDR_LEN, p->px->heartbeat_ms);
 			if (r == EDVSTIMEDOUT) {
 				if (send_hello(p, fd, buf))
 					break;
@@ -194,11 +196,10 @@ static void *sender_main(void *arg)
 
 /* One frame from @fd into @buf (@cap bytes); 0, or -1 with a reason in @why. */
 static int read_frame(struct peer *p, int fd, uint8_t *buf, size_t cap, struct dvk_cmd *c,
-		      uint64_t *seq, const char **why)
+		      const void **payload, uint64_t *seq, const char **why)
 {
 	size_t total;
 	uint64_t ack;
-	const void *payload;
 	int r;
 
 	if (xport_read_full(fd, buf, WIRE_LEN_PREFIX, p->px->dead_ms)) {
@@ -218,7 +219,7 @@ static int read_frame(struct peer *p, int fd, uint8_t *buf, size_t cap, struct d
 		*why = "connection closed mid-frame";
 		return -1;
 	}
-	r = wire_decode(buf, total, c, &payload, seq, &ack, p->px->keyed ? &p->px->key : NULL);
+	r = wire_decode(buf, total, c, payload, seq, &ack, p->px->keyed ? &p->px->key : NULL);
 	if (r < 0) {
 		*why = wire_strerror(r);
 		return -1;
@@ -239,6 +240,7 @@ static void *receiver_main(void *arg)
 	for (;;) {
 		uint64_t last = 0, seq;
 		const char *why = NULL;
+		const void *payload;
 		struct dvk_cmd c;
 		int fd, r;
 
@@ -254,7 +256,7 @@ static void *receiver_main(void *arg)
 			dvk_warn(p, "proxy_conn", r);
 		plog(p, "receiving: connected");
 		while (!why) {
-			if (read_frame(p, fd, buf, WIRE_MAX_FRAME, &c, &seq, &why))
+			if (read_frame(p, fd, buf, WIRE_MAX_FRAME, &c, &payload, &seq, &why))
 				break;
 			if (c.c_snode != p->node || c.c_dnode != p->px->node) {
 				why = "a frame between other nodes";
@@ -268,7 +270,7 @@ static void *receiver_main(void *arg)
 			}
 			last = seq;
 			atomic_store(&p->delivered, seq);
-			r = dvk_put2lcl(&c, NULL);
+			r = dvk_put2lcl(&c, payload);
 			/* A rejected request is answered by the kernel; stale acks are normal. */
 			if (r < 0 && r != EDVSACKSRC && r != EDVSACKDST && !p->px->quiet)
 				dvk_warn(p, "put2lcl", r);
@@ -289,10 +291,11 @@ static void take_connection(struct proxy *px, int fd)
 	uint8_t buf[WIRE_HDR_LEN + WIRE_TAG_LEN];
 	struct peer fake = { .px = px, .node = -1, .name = "?" }, *p = NULL;
 	const char *why = NULL;
+	const void *payload;
 	struct dvk_cmd c;
 	uint64_t seq;
 
-	if (read_frame(&fake, fd, buf, sizeof(buf), &c, &seq, &why) || c.c_cmd != DVK_CMD_HELLO) {
+	if (read_frame(&fake, fd, buf, sizeof(buf), &c, &payload, &seq, &why) || c.c_cmd != DVK_CMD_HELLO) {
 		plog(NULL, "refused a connection: %s", why ? why : "it did not start with HELLO");
 		close(fd);
 		return;

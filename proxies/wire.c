@@ -35,7 +35,8 @@ enum {
 	OFF_VSRC	= 88,	/* s32 c_vcopy.v_src */
 	OFF_VDST	= 92,	/* s32 c_vcopy.v_dst */
 	OFF_VRQTR	= 96,	/* s32 c_vcopy.v_rqtr */
-	OFF_VPAD	= 100,	/* u32 c_vcopy.v_pad, 0 */
+	OFF_VRNODE	= 100,	/* s16 c_vcopy.v_rnode */
+	OFF_VDNODE	= 102,	/* s16 c_vcopy.v_dnode */
 	OFF_VSADDR	= 104,	/* u64 c_vcopy.v_saddr */
 	OFF_VDADDR	= 112,	/* u64 c_vcopy.v_daddr */
 	OFF_VBYTES	= 120,	/* u64 c_vcopy.v_bytes */
@@ -545,14 +546,16 @@ int wire_check_cmd(const struct dvk_cmd *c)
 		return -WIRE_ECMD;
 	if (c->c_flags)
 		return -WIRE_ECMDFLAGS;
-	if (c->c_pad || c->c_vcopy.v_pad)
+	if (c->c_pad)
 		return -WIRE_ERESERVED;
 	if (c->c_len > DVK_CMD_MAXPAYLOAD)
 		return -WIRE_ETOOBIG;
 	if (carries_data(c->c_cmd) ? c->c_len != c->c_vcopy.v_bytes : c->c_len != 0)
 		return -WIRE_EPAYLOAD;
 	if (c->c_snode < 0 || c->c_snode >= DVK_MAX_NODES ||
-	    c->c_dnode < 0 || c->c_dnode >= DVK_MAX_NODES || c->c_snode == c->c_dnode)
+	    c->c_dnode < 0 || c->c_dnode >= DVK_MAX_NODES || c->c_snode == c->c_dnode ||
+	    c->c_vcopy.v_rnode < 0 || c->c_vcopy.v_rnode >= DVK_MAX_NODES ||
+	    c->c_vcopy.v_dnode < 0 || c->c_vcopy.v_dnode >= DVK_MAX_NODES)
 		return -WIRE_ENODE;
 	if (c->c_dcid < 0 || c->c_dcid >= DVK_MAX_DCS)
 		return -WIRE_EDCID;
@@ -610,7 +613,8 @@ ssize_t wire_encode(void *buf, size_t cap, const struct dvk_cmd *c, const void *
 	wire_put32(p + OFF_VSRC, (uint32_t)c->c_vcopy.v_src);
 	wire_put32(p + OFF_VDST, (uint32_t)c->c_vcopy.v_dst);
 	wire_put32(p + OFF_VRQTR, (uint32_t)c->c_vcopy.v_rqtr);
-	wire_put32(p + OFF_VPAD, (uint32_t)c->c_vcopy.v_pad);
+	wire_put16(p + OFF_VRNODE, (uint16_t)c->c_vcopy.v_rnode);
+	wire_put16(p + OFF_VDNODE, (uint16_t)c->c_vcopy.v_dnode);
 	wire_put64(p + OFF_VSADDR, c->c_vcopy.v_saddr);
 	wire_put64(p + OFF_VDADDR, c->c_vcopy.v_daddr);
 	wire_put64(p + OFF_VBYTES, c->c_vcopy.v_bytes);
@@ -713,7 +717,8 @@ int wire_decode(const void *buf, size_t len, struct dvk_cmd *c, const void **pay
 	d.c_vcopy.v_src = gets32(p + OFF_VSRC);
 	d.c_vcopy.v_dst = gets32(p + OFF_VDST);
 	d.c_vcopy.v_rqtr = gets32(p + OFF_VRQTR);
-	d.c_vcopy.v_pad = gets32(p + OFF_VPAD);
+	d.c_vcopy.v_rnode = (int16_t)wire_get16(p + OFF_VRNODE);
+	d.c_vcopy.v_dnode = (int16_t)wire_get16(p + OFF_VDNODE);
 	d.c_vcopy.v_saddr = wire_get64(p + OFF_VSADDR);
 	d.c_vcopy.v_daddr = wire_get64(p + OFF_VDADDR);
 	d.c_vcopy.v_bytes = wire_get64(p + OFF_VBYTES);

@@ -21,7 +21,7 @@
 
 /* Bytes 0..3 of every frame: "DVSW"; as a little-endian u32, WIRE_MAGIC. */
 #define WIRE_MAGIC		0x57535644u
-#define WIRE_VERSION_MAJOR	1	/* another major is rejected (WIRE_EVERSION) */
+#define WIRE_VERSION_MAJOR	2	/* another major is rejected (WIRE_EVERSION) */
 #define WIRE_VERSION_MINOR	0	/* any minor of our major is accepted */
 
 #define WIRE_HDR_LEN		192	/* the fixed header */

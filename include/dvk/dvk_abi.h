@@ -340,20 +340,26 @@ enum dvk_cmd_code { DVK_CMDS(DVK_CMD_ENUM) DVK_NR_CMDS };
 #define DVK_CMD_SEND_ACK	(DVK_CMD_SEND_MSG | DVK_CMD_ACK)
 #define DVK_CMD_SNDREC_ACK	(DVK_CMD_SNDREC_MSG | DVK_CMD_ACK)	/* errors only */
 #define DVK_CMD_REPLY_ACK	(DVK_CMD_REPLY_MSG | DVK_CMD_ACK)
-#define DVK_CMD_COPYOUT_DATA	(DVK_CMD_COPYOUT_RQST | DVK_CMD_ACK)	/* carries the data */
+#define DVK_CMD_COPYIN_ACK	(DVK_CMD_COPYIN_DATA | DVK_CMD_ACK)
+#define DVK_CMD_COPYOUT_DATA	(DVK_CMD_COPYOUT_RQST | DVK_CMD_ACK)	/* errors only */
 
 /* The largest payload of one command (a copy chunk). */
 #define DVK_CMD_MAXPAYLOAD	65536
 
-/* A copy's parties and range (copy commands only). */
+/*
+ * A copy's parties and range (copy commands and their acks; 0 in others).
+ * A request names the whole copy; a COPYIN_DATA chunk its own piece
+ * (addresses advanced, v_bytes = c_len); an ack the bytes it accounts for.
+ */
 struct dvk_vcopy {
 	__s32 v_src;		/* source endpoint */
 	__s32 v_dst;		/* destination endpoint */
 	__s32 v_rqtr;		/* requester endpoint */
-	__s32 v_pad;
+	__s16 v_rnode;		/* requester's node */
+	__s16 v_dnode;		/* destination's node */
 	__u64 v_saddr;		/* source address (in the source's memory) */
 	__u64 v_daddr;		/* destination address */
-	__u64 v_bytes;		/* this chunk's length */
+	__u64 v_bytes;
 };
 
 struct dvk_cmd {

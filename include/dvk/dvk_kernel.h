@@ -36,8 +36,8 @@ long dvk_add_node(int dcid, int nodeid);
 long dvk_del_node(int dcid, int nodeid);
 long dvk_getnodeinfo(int nodeid, struct node_usr *out);
 long dvk_getproxyinfo(int pxid, struct proxies_usr *out);
-long dvk_get2rmt(struct dvk_cmd *out, long timeout_ms);
-long dvk_put2lcl(const struct dvk_cmd *c);
+long dvk_get2rmt(struct dvk_cmd *out, void __user *payload, long timeout_ms);
+long dvk_put2lcl(const struct dvk_cmd *c, const void __user *payload);
 
 long dvk_send(s32 dst_ep, const struct dvk_message *m, long timeout_ms);
 long dvk_receive(s32 src_ep, struct dvk_message *m, long timeout_ms);

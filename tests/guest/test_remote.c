@@ -285,8 +285,12 @@ static void rejections(void)
 	T_EQ(dvk_put2lcl(&c, NULL), EDVSBADREQUEST);
 	c = from1(DVK_CMD_HELLO, RCLI, RSRV, 4);
 	T_EQ(dvk_put2lcl(&c, NULL), EDVSBADREQUEST);
-	c = from1(DVK_CMD_COPYIN_DATA, RCLI, RSRV, 4);
-	T_EQ(dvk_put2lcl(&c, NULL), EDVSNOSYS);
+	c = from1(DVK_CMD_COPYIN_DATA, RCLI, RSRV, 4);	/* data without data */
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSBADREQUEST);
+	c.c_len = c.c_vcopy.v_bytes = 8;
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSBADREQUEST);
+	c = from1(DVK_CMD_COPYIN_RQST, RCLI, RSRV, 4);		/* not used */
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSBADREQUEST);
 	c = from1(DVK_CMD_SEND_MSG, RCLI, RSRV, 4);
 	c.c_dcid = 7;
 	T_EQ(dvk_put2lcl(&c, NULL), EDVSDCNOTRUN);
@@ -489,6 +493,357 @@ static void notify_both_ways(void)
 	t_down();
 }
 
+/* ---- Remote copies ------------------------------------------------ */
+
+#define CBYTES		150000			/* three chunks of at most 64 KiB */
+#define HOLD_NR		4			/* local parties of copies */
+#define HOLD2_NR	5
+#define RSRV2		DVK_ENDPOINT(1, 11)	/* another server on node 1 */
+#define NODE2		2			/* a third node, behind the same pair */
+#define RNODE2_EP	DVK_ENDPOINT(1, 12)	/* a process there */
+
+static unsigned char cbuf[CBYTES];		/* same address in every child */
+static unsigned char payload[DVK_CMD_MAXPAYLOAD];
+
+static unsigned char pat(size_t i, int seed)
+{
+	return (unsigned char)(i * 31 + i / 251 + seed);
+}
+
+static void fill(unsigned char *b, size_t off, size_t n, int seed)
+{
+	for (size_t i = 0; i < n; i++)
+		b[i] = pat(off + i, seed);
+}
+
+static bool is_pattern(const unsigned char *b, size_t off, size_t n, int seed)
+{
+	for (size_t i = 0; i < n; i++)
+		if (b[i] != pat(off + i, seed))
+			return false;
+	return true;
+}
+
+static int ep_of(int nr)
+{
+	struct proc_usr p;
+
+	return dvk_getprocinfo(T_DC, nr, &p) == 0 ? p.p_endpoint : DVK_NONE;
+}
+
+/*
+ * A local party: binds slot arg->nr, fills cbuf with arg->seed's pattern
+ * (or zeroes it), waits in receive; when a message arrives it checks cbuf
+ * holds arg->want's pattern (-1: do not check) and exits.
+ */
+struct holder { int nr; int seed; int want; };
+
+static int holder(void *arg)
+{
+	struct holder *h = arg;
+	struct dvk_message m;
+
+	if (h->seed >= 0)
+		fill(cbuf, 0, CBYTES, h->seed);
+	else
+		memset(cbuf, 0, CBYTES);
+	C_EQ(dvk_bind(T_DC, h->nr) > 0, 1);
+	C_EQ(dvk_receive_T(DVK_ANY, &m, 20000), 0);
+	if (h->want >= 0)
+		C_EQ(is_pattern(cbuf, 0, CBYTES, h->want), true);
+	return 0;
+}
+
+/* Release holder in slot @nr: a message from node 1 ends its receive. */
+static void release(int nr, pid_t pid, unsigned long long id)
+{
+	struct dvk_cmd c = from1(DVK_CMD_SEND_MSG, RCLI, ep_of(nr), id), a;
+
+	T_EQ(dvk_put2lcl(&c, NULL), 0);
+	T_EQ(t_join(pid), 0);
+	T_EQ(dvk_get2rmt_T(&a, payload, 2000), 0);
+	T_EQ(a.c_cmd, DVK_CMD_SEND_ACK);
+}
+
+/* A requester in slot SRV_NR (a system slot): one vcopy, result checked. */
+struct vc { int src; unsigned long saddr; int dst; unsigned long daddr; long bytes; long want;
+	    int check_seed; };
+
+static int requester(void *arg)
+{
+	struct vc *v = arg;
+
+	memset(cbuf, 0, CBYTES);
+	C_EQ(dvk_bind(T_DC, SRV_NR) > 0, 1);
+	C_EQ(dvk_vcopy(v->src, (void *)v->saddr, v->dst, (void *)v->daddr, v->bytes), v->want);
+	if (v->check_seed >= 0)
+		C_EQ(is_pattern(cbuf, 0, CBYTES, v->check_seed), true);
+	return 0;
+}
+
+/* The next command, with its payload in `payload`. */
+static struct dvk_cmd next_data(void)
+{
+	struct dvk_cmd c;
+
+	memset(&c, 0, sizeof(c));
+	T_EQ(dvk_get2rmt_T(&c, payload, 2000), 0);
+	return c;
+}
+
+/*
+ * Local source, remote destination: the requester streams the source's
+ * memory to node 1 in chunks, all of them out before any acknowledgement;
+ * the acks add up to the copy's result.
+ */
+static void copy_to_remote(void)
+{
+	struct holder src = { HOLD_NR, 7, -1 };
+	struct vc v = { 0, (unsigned long)cbuf, RSRV, 0x500000, CBYTES, CBYTES, -1 };
+	struct dvk_cmd c[4], a;
+	pid_t hp, rp;
+	size_t off = 0;
+
+	up_with_node1();
+	hp = t_fork(holder, &src);
+	T_TRUE(t_wait_flags(T_DC, HOLD_NR, DVK_RECEIVING));
+	v.src = ep_of(HOLD_NR);
+	rp = t_fork(requester, &v);
+	for (int i = 0; i < 3; i++) {
+		size_t n = i < 2 ? 65536 : CBYTES - 131072;
+
+		c[i] = next_data();
+		T_EQ(c[i].c_cmd, DVK_CMD_COPYIN_DATA);
+		T_EQ(c[i].c_len, n);
+		T_EQ(c[i].c_vcopy.v_bytes, n);
+		T_EQ(c[i].c_rcode, 0);
+		T_EQ(c[i].c_src, v.src);
+		T_EQ(c[i].c_dst, RSRV);
+		T_EQ(c[i].c_dnode, RNODE);
+		T_EQ(c[i].c_vcopy.v_rqtr, ep_of(SRV_NR));
+		T_EQ(c[i].c_vcopy.v_rnode, 0);
+		T_EQ(c[i].c_vcopy.v_dnode, RNODE);
+		T_EQ(c[i].c_vcopy.v_saddr, (unsigned long)cbuf + off);
+		T_EQ(c[i].c_vcopy.v_daddr, 0x500000 + off);
+		T_EQ(c[i].c_id, c[0].c_id);
+		T_TRUE(is_pattern(payload, off, n, 7));
+		off += n;
+	}
+	T_EQ(dvk_get2rmt_T(&a, payload, DVK_TIMEOUT_NOWAIT), EDVSTIMEDOUT);	/* all sent */
+	T_TRUE(t_wait_flags(T_DC, HOLD_NR, DVK_ONCOPY));
+	for (int i = 0; i < 3; i++) {
+		a = from1(DVK_CMD_COPYIN_ACK, RSRV, c[i].c_vcopy.v_rqtr, c[i].c_id);
+		a.c_vcopy = c[i].c_vcopy;
+		T_EQ(dvk_put2lcl(&a, NULL), 0);
+	}
+	T_EQ(t_join(rp), 0);
+	T_EQ(dvk_put2lcl(&a, NULL), EDVSACKDST);	/* the requester is gone */
+	/* An error acknowledged for any chunk is the copy's result. */
+	v.bytes = 1000;
+	v.want = EDVSPROCSTS;
+	rp = t_fork(requester, &v);
+	c[0] = next_data();
+	T_EQ(c[0].c_len, 1000);
+	a = from1(DVK_CMD_COPYIN_ACK, RSRV, c[0].c_vcopy.v_rqtr, c[0].c_id);
+	a.c_rcode = EDVSPROCSTS;
+	T_EQ(dvk_put2lcl(&a, NULL), 0);
+	T_EQ(t_join(rp), 0);
+	release(HOLD_NR, hp, 1);
+	t_down();
+}
+
+/*
+ * Remote source, local destination (the requester itself): a COPYOUT
+ * request to node 1, whose data comes back as COPYIN_DATA and is written
+ * straight into the requester's memory, with no ack back to node 1.
+ */
+static void copy_from_remote(void)
+{
+	struct vc v = { RSRV, 0x600000, DVK_SELF, (unsigned long)cbuf, CBYTES, CBYTES, 9 };
+	struct dvk_cmd c, d;
+	size_t off = 0;
+	pid_t rp;
+
+	up_with_node1();
+	rp = t_fork(requester, &v);
+	c = next_cmd();
+	T_EQ(c.c_cmd, DVK_CMD_COPYOUT_RQST);
+	T_EQ(c.c_src, ep_of(SRV_NR));
+	T_EQ(c.c_dst, RSRV);
+	T_EQ(c.c_len, 0);
+	T_EQ(c.c_vcopy.v_src, RSRV);
+	T_EQ(c.c_vcopy.v_dst, ep_of(SRV_NR));
+	T_EQ(c.c_vcopy.v_rqtr, ep_of(SRV_NR));
+	T_EQ(c.c_vcopy.v_rnode, 0);
+	T_EQ(c.c_vcopy.v_dnode, 0);
+	T_EQ(c.c_vcopy.v_saddr, 0x600000);
+	T_EQ(c.c_vcopy.v_daddr, (unsigned long)cbuf);
+	T_EQ(c.c_vcopy.v_bytes, CBYTES);
+	while (off < CBYTES) {
+		size_t n = CBYTES - off < 40000 ? CBYTES - off : 40000;
+
+		d = from1(DVK_CMD_COPYIN_DATA, RSRV, c.c_vcopy.v_dst, c.c_id);
+		d.c_vcopy = c.c_vcopy;
+		d.c_vcopy.v_saddr += off;
+		d.c_vcopy.v_daddr += off;
+		d.c_vcopy.v_bytes = d.c_len = n;
+		fill(payload, off, n, 9);
+		T_EQ(dvk_put2lcl(&d, payload), 0);
+		off += n;
+	}
+	T_EQ(t_join(rp), 0);
+	T_EQ(dvk_get2rmt_T(&d, payload, DVK_TIMEOUT_NOWAIT), EDVSTIMEDOUT);	/* no ack out */
+	T_EQ(dvk_put2lcl(&d, payload), EDVSACKDST);	/* late data: written nowhere */
+	/* Node 1 refusing the request ends the copy with its error. */
+	v.want = EDVSSRCDIED;
+	v.check_seed = -1;
+	rp = t_fork(requester, &v);
+	c = next_cmd();
+	d = from1(DVK_CMD_COPYOUT_DATA, RSRV, c.c_src, c.c_id);
+	d.c_rcode = EDVSSRCDIED;
+	T_EQ(dvk_put2lcl(&d, NULL), 0);
+	T_EQ(t_join(rp), 0);
+	/* Losing the link wakes a requester waiting for data. */
+	v.want = EDVSNOTCONN;
+	rp = t_fork(requester, &v);
+	c = next_cmd();
+	T_EQ(dvk_proxy_conn(RNODE, DVK_DISCONNECT_RPROXY), 0);
+	T_EQ(t_join(rp), 0);
+	t_down();
+}
+
+/*
+ * Both parties remote: on one node a COPYLCL request answered by one ack;
+ * on two nodes a COPYRMT request to the source's node, acknowledged from
+ * the destination's node.
+ */
+static void copy_between_remotes(void)
+{
+	struct vc v = { RSRV, 0x1000, RSRV2, 0x2000, 5000, 5000, -1 };
+	struct dvk_cmd c, a;
+	pid_t rp;
+
+	up_with_node1();
+	T_TRUE(dvk_rmtbind(T_DC, "rsrv2", RSRV2, RNODE) == RSRV2);
+	rp = t_fork(requester, &v);
+	c = next_cmd();
+	T_EQ(c.c_cmd, DVK_CMD_COPYLCL_RQST);
+	T_EQ(c.c_dnode, RNODE);
+	T_EQ(c.c_vcopy.v_dnode, RNODE);
+	T_EQ(c.c_vcopy.v_dst, RSRV2);
+	a = from1(DVK_CMD_COPYLCL_RQST | DVK_CMD_ACK, RSRV, c.c_src, c.c_id);
+	a.c_vcopy = c.c_vcopy;
+	T_EQ(dvk_put2lcl(&a, NULL), 0);
+	T_EQ(t_join(rp), 0);
+	/* A third node behind the same pair. */
+	T_EQ(dvk_node_up("node2", NODE2, RNODE), NODE2);
+	T_EQ(dvk_add_node(T_DC, NODE2), 0);
+	T_TRUE(dvk_rmtbind(T_DC, "r2", RNODE2_EP, NODE2) == RNODE2_EP);
+	v.dst = RNODE2_EP;
+	rp = t_fork(requester, &v);
+	c = next_cmd();
+	T_EQ(c.c_cmd, DVK_CMD_COPYRMT_RQST);
+	T_EQ(c.c_dnode, RNODE);
+	T_EQ(c.c_vcopy.v_dnode, NODE2);
+	a = from1(DVK_CMD_COPYIN_ACK, RNODE2_EP, c.c_src, c.c_id);
+	a.c_snode = NODE2;
+	a.c_vcopy = c.c_vcopy;
+	a.c_vcopy.v_bytes = 3000;
+	T_EQ(dvk_put2lcl(&a, NULL), 0);		/* 3000 of 5000 */
+	T_TRUE(t_wait_flags(T_DC, SRV_NR, DVK_ONCOPY));
+	a.c_vcopy.v_bytes = 2000;
+	T_EQ(dvk_put2lcl(&a, NULL), 0);
+	T_EQ(t_join(rp), 0);
+	/* The destination's node going down ends the copy. */
+	v.want = EDVSNODEFREE;
+	rp = t_fork(requester, &v);
+	c = next_cmd();
+	T_EQ(dvk_node_down(NODE2), 0);
+	T_EQ(t_join(rp), 0);
+	t_down();
+}
+
+/*
+ * Node 1's requester copies between local processes (COPYLCL), streams a
+ * local source to itself (COPYOUT), writes a chunk into a local process
+ * (COPYIN_DATA); refusals are acknowledged with the reason.
+ */
+static void copies_for_remote_requester(void)
+{
+	struct holder s = { HOLD_NR, 3, -1 }, d = { HOLD2_NR, -1, 3 };
+	struct dvk_cmd c, a;
+	size_t off = 0;
+	pid_t sp, dp;
+
+	up_with_node1();
+	sp = t_fork(holder, &s);
+	dp = t_fork(holder, &d);
+	T_TRUE(t_wait_flags(T_DC, HOLD_NR, DVK_RECEIVING));
+	T_TRUE(t_wait_flags(T_DC, HOLD2_NR, DVK_RECEIVING));
+	c = from1(DVK_CMD_COPYLCL_RQST, RCLI, ep_of(HOLD_NR), 31);
+	c.c_vcopy = (struct dvk_vcopy){ .v_src = ep_of(HOLD_NR), .v_dst = ep_of(HOLD2_NR),
+		.v_rqtr = RCLI, .v_rnode = RNODE, .v_dnode = 0, .v_saddr = (unsigned long)cbuf,
+		.v_daddr = (unsigned long)cbuf, .v_bytes = CBYTES };
+	T_EQ(dvk_put2lcl(&c, NULL), 0);
+	a = next_cmd();
+	T_EQ(a.c_cmd, DVK_CMD_COPYLCL_RQST | DVK_CMD_ACK);
+	T_EQ(a.c_rcode, 0);
+	T_EQ(a.c_id, 31);
+	T_EQ(a.c_src, ep_of(HOLD_NR));
+	T_EQ(a.c_dst, RCLI);
+	T_EQ(a.c_dnode, RNODE);
+	T_EQ(a.c_vcopy.v_bytes, CBYTES);
+	release(HOLD2_NR, dp, 2);		/* it checks it got the pattern */
+	/* COPYOUT: the local source streams back to node 1. */
+	c.c_cmd = DVK_CMD_COPYOUT_RQST;
+	c.c_id = 32;
+	c.c_vcopy.v_dst = RCLI;
+	c.c_vcopy.v_dnode = RNODE;
+	c.c_vcopy.v_daddr = 0x700000;
+	T_EQ(dvk_put2lcl(&c, NULL), 0);
+	while (off < CBYTES) {
+		a = next_data();
+		T_EQ(a.c_cmd, DVK_CMD_COPYIN_DATA);
+		T_EQ(a.c_id, 32);
+		T_EQ(a.c_rcode, 0);
+		T_EQ(a.c_vcopy.v_rnode, RNODE);
+		T_EQ(a.c_vcopy.v_daddr, 0x700000 + off);
+		T_TRUE(is_pattern(payload, off, a.c_len, 3));
+		off += a.c_len;
+	}
+	T_EQ(off, CBYTES);
+	/* Refused: a bad request, then a destination that is not receiving. */
+	c.c_vcopy.v_dnode = 0;				/* COPYOUT must go to the requester's node */
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSBADVALUE);
+	a = next_cmd();
+	T_EQ(a.c_cmd, DVK_CMD_COPYOUT_DATA);
+	T_EQ(a.c_rcode, EDVSBADVALUE);
+	T_TRUE(dvk_bind(T_DC, HOLD2_NR) > 0);		/* bound, not receiving */
+	c = from1(DVK_CMD_COPYIN_DATA, RSRV, ep_of(HOLD2_NR), 33);
+	c.c_vcopy = (struct dvk_vcopy){ .v_src = RSRV, .v_dst = ep_of(HOLD2_NR), .v_rqtr = RCLI,
+		.v_rnode = RNODE, .v_dnode = 0, .v_daddr = (unsigned long)cbuf, .v_bytes = 100 };
+	c.c_len = 100;
+	T_EQ(dvk_put2lcl(&c, payload), EDVSPROCSTS);
+	a = next_cmd();
+	T_EQ(a.c_cmd, DVK_CMD_COPYIN_ACK);
+	T_EQ(a.c_rcode, EDVSPROCSTS);
+	T_EQ(a.c_dst, RCLI);
+	T_EQ(dvk_unbind(T_DC, DVK_SELF), 0);
+	/* COPYIN_DATA into a receiving process, acknowledged to node 1. */
+	d.want = -1;
+	dp = t_fork(holder, &d);
+	T_TRUE(t_wait_flags(T_DC, HOLD2_NR, DVK_RECEIVING));
+	c.c_dst = c.c_vcopy.v_dst = ep_of(HOLD2_NR);
+	T_EQ(dvk_put2lcl(&c, payload), 0);
+	a = next_cmd();
+	T_EQ(a.c_cmd, DVK_CMD_COPYIN_ACK);
+	T_EQ(a.c_rcode, 0);
+	T_EQ(a.c_vcopy.v_bytes, 100);
+	release(HOLD2_NR, dp, 3);
+	release(HOLD_NR, sp, 4);
+	t_down();
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -503,5 +858,9 @@ int main(void)
 	T_RUN(notify_both_ways);
 	T_RUN(stale_reply_and_del_node);
 	T_RUN(reply_repeated);
+	T_RUN(copy_to_remote);
+	T_RUN(copy_from_remote);
+	T_RUN(copy_between_remotes);
+	T_RUN(copies_for_remote_requester);
 	return t_summary();
 }

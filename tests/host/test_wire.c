@@ -140,7 +140,8 @@ static void rand_cmd(struct dvk_cmd *c, uint32_t cmd, uint32_t paylen)
 	c->c_cmd = cmd;
 	c->c_flags = 0;
 	c->c_pad = 0;
-	c->c_vcopy.v_pad = 0;
+	c->c_vcopy.v_rnode = (int16_t)(rnd() % DVK_MAX_NODES);
+	c->c_vcopy.v_dnode = (int16_t)(rnd() % DVK_MAX_NODES);
 	c->c_dcid = (int32_t)(rnd() % DVK_MAX_DCS);
 	c->c_snode = (int32_t)(rnd() % DVK_MAX_NODES);
 	c->c_dnode = (int32_t)((uint64_t)c->c_snode + 1 + rnd() % (DVK_MAX_NODES - 1)) % DVK_MAX_NODES;
@@ -173,6 +174,8 @@ static void fixed_cmd(struct dvk_cmd *c)
 	c->c_vcopy.v_src = DVK_ENDPOINT(1, 5);
 	c->c_vcopy.v_dst = DVK_ENDPOINT(2, -3);
 	c->c_vcopy.v_rqtr = DVK_ENDPOINT(3, 7);
+	c->c_vcopy.v_rnode = 3;
+	c->c_vcopy.v_dnode = 2;
 	c->c_vcopy.v_saddr = 0x00007f0012345000ull;
 	c->c_vcopy.v_daddr = 0x0000560000abc000ull;
 	c->c_vcopy.v_bytes = 100;
@@ -288,7 +291,7 @@ static void t_layout(void)
 	REQUIRE_ERR(wire_encode(f, sizeof(f), &c, pay100, FIXED_SEQ, FIXED_ACK, &key1), sizeof(f));
 	CHECK(!memcmp(f, "DVSW", 4), "magic");
 	CHECK(wire_get32(f) == WIRE_MAGIC, "WIRE_MAGIC");
-	CHECK(f[4] == 1 && f[5] == 0, "version %u.%u", f[4], f[5]);
+	CHECK(f[4] == 2 && f[5] == 0, "version %u.%u", f[4], f[5]);
 	CHECK(f[6] == 192 && f[7] == 0, "header length");
 	CHECK(wire_get32(f + 8) == WIRE_F_TAG, "flags");
 	CHECK(wire_get32(f + 12) == 100, "payload length");
@@ -304,7 +307,8 @@ static void t_layout(void)
 	CHECK(wire_get64(f + 72) == c.c_id && f[72] == 0x88, "id");
 	CHECK(wire_get64(f + 80) == c.c_timestamp, "timestamp");
 	CHECK(wire_get32(f + 88) == (uint32_t)c.c_vcopy.v_src && wire_get32(f + 92) == (uint32_t)c.c_vcopy.v_dst &&
-	      wire_get32(f + 96) == (uint32_t)c.c_vcopy.v_rqtr && wire_get32(f + 100) == 0, "vcopy endpoints");
+	      wire_get32(f + 96) == (uint32_t)c.c_vcopy.v_rqtr && wire_get16(f + 100) == 3 &&
+	      wire_get16(f + 102) == 2, "vcopy endpoints and nodes");
 	CHECK(wire_get64(f + 104) == c.c_vcopy.v_saddr && wire_get64(f + 112) == c.c_vcopy.v_daddr &&
 	      wire_get64(f + 120) == 100, "vcopy range");
 	CHECK(wire_get32(f + 128) == (uint32_t)c.c_msg.m_source && wire_get32(f + 132) == 0x1234, "message head");
@@ -484,9 +488,9 @@ static void t_frame_len_early(void)
 	CHECK_ERR(wire_frame_len(h, 4, &total), -WIRE_EMAGIC);
 	h[3] = 'W';
 	CHECK_ERR(wire_frame_len(h, 4, &total), -WIRE_EINCOMPLETE);
-	h[4] = 2;
+	h[4] = WIRE_VERSION_MAJOR + 1;
 	CHECK_ERR(wire_frame_len(h, 5, &total), -WIRE_EVERSION);
-	h[4] = 1;
+	h[4] = WIRE_VERSION_MAJOR;
 	CHECK_ERR(wire_frame_len(h, 7, &total), -WIRE_EINCOMPLETE);
 	CHECK_ERR(wire_frame_len(h, 8, &total), -WIRE_EHDRLEN);
 	h[6] = 192;
@@ -544,7 +548,7 @@ static void t_bad_magic(void)
 
 static void t_bad_version(void)
 {
-	static const uint8_t majors[] = { 0, 2, 3, 0x81, 0xff };
+	static const uint8_t majors[] = { 0, 1, 3, 0x81, 0xff };
 	uint8_t f[400];
 	size_t n = good_frame(f, sizeof(f), NULL);
 
@@ -712,7 +716,7 @@ static int expect_fixed(size_t off, size_t body)
 	if (off < 100)
 		return 0;		/* id, timestamp, v_src, v_dst, v_rqtr */
 	if (off < 104)
-		return -WIRE_ERESERVED;	/* v_pad */
+		return -WIRE_ENODE;	/* v_rnode 3, v_dnode 2: out of range */
 	if (off < 120)
 		return 0;		/* saddr, daddr */
 	if (off < 128)
@@ -820,7 +824,8 @@ static void both_ways(const struct dvk_cmd *c, const void *pay, uint64_t seq, in
 	ok.c_cmd = DVK_CMD_COPYIN_DATA;
 	ok.c_flags = 0;
 	ok.c_pad = 0;
-	ok.c_vcopy.v_pad = 0;
+	ok.c_vcopy.v_rnode = 0;
+	ok.c_vcopy.v_dnode = 0;
 	ok.c_snode = 0;
 	ok.c_dnode = 1;
 	ok.c_dcid = 0;
@@ -835,7 +840,8 @@ static void both_ways(const struct dvk_cmd *c, const void *pay, uint64_t seq, in
 	wire_put32(g + 56, (uint32_t)c->c_snode);
 	wire_put32(g + 60, (uint32_t)c->c_dnode);
 	wire_put32(g + 68, c->c_pad);
-	wire_put32(g + 100, (uint32_t)c->c_vcopy.v_pad);
+	wire_put16(g + 100, (uint16_t)c->c_vcopy.v_rnode);
+	wire_put16(g + 102, (uint16_t)c->c_vcopy.v_dnode);
 	wire_put64(g + 120, c->c_vcopy.v_bytes);
 	wire_put64(g + 16, seq);
 	fix_frame(g, (size_t)r, &key1);
@@ -951,11 +957,31 @@ static void t_reserved_fields(void)
 		c.c_pad = 1u << bit;
 		BOTH(&c, NULL, 1, -WIRE_ERESERVED);
 		c.c_pad = 0;
-		c.c_vcopy.v_pad = (int32_t)(1u << bit);
-		BOTH(&c, NULL, 1, -WIRE_ERESERVED);
-		c.c_vcopy.v_pad = 0;
 		c.c_flags = 1u << bit;
 		BOTH(&c, NULL, 1, -WIRE_ECMDFLAGS);
+	}
+}
+
+/* A copy's requester and destination nodes are node ids, like c_snode. */
+static void t_copy_nodes(void)
+{
+	static const int16_t bad[] = { -1, DVK_MAX_NODES, DVK_MAX_NODES + 1, 0x100, INT16_MIN,
+				       INT16_MAX };
+	struct dvk_cmd c;
+
+	rand_cmd(&c, DVK_CMD_COPYRMT_RQST, 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		c.c_vcopy.v_rnode = bad[i];
+		c.c_vcopy.v_dnode = 0;
+		BOTH(&c, NULL, 1, -WIRE_ENODE);
+		c.c_vcopy.v_rnode = 0;
+		c.c_vcopy.v_dnode = bad[i];
+		BOTH(&c, NULL, 1, -WIRE_ENODE);
+	}
+	for (int16_t n = 0; n < DVK_MAX_NODES; n++) {
+		c.c_vcopy.v_rnode = n;
+		c.c_vcopy.v_dnode = (int16_t)(DVK_MAX_NODES - 1 - n);
+		BOTH(&c, NULL, 1, 0);
 	}
 }
 
@@ -1078,6 +1104,7 @@ int main(void)
 	run("node_range", t_node_range);
 	run("dcid_range", t_dcid_range);
 	run("reserved_fields", t_reserved_fields);
+	run("copy_nodes", t_copy_nodes);
 	run("seq_rule", t_seq_rule);
 	run("encode_refuses", t_encode_refuses);
 	run("decode_outputs_on_error", t_decode_outputs_on_error);

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vcopy with a source or destination on another node.
+ *
+ * The requester R is always local; the source S and destination D may each
+ * be here or elsewhere. Whoever holds S's memory streams it to D's node as
+ * COPYIN_DATA chunks (up to the pair's px_maxbytes each); the sender proxy
+ * reads every chunk straight out of S's memory in get2rmt and the
+ * receiver proxy on D's node writes it straight into D's in put2lcl. Chunks
+ * are not stop-and-wait: the whole stream is queued at once, and each one
+ * is acknowledged to R's node (COPYIN_ACK), where R counts the bytes.
+ *
+ *   S here,   D remote          R streams to D's node      (COPYIN_DATA)
+ *   S remote, D here            COPYOUT_RQST to S's node, which streams back
+ *   S, D on one remote node     COPYLCL_RQST: that node copies, then acks
+ *   S, D on two remote nodes    COPYRMT_RQST to S's node, which streams to
+ *                               D's node, which acks to R's node
+ *
+ * A rejected request, or a chunk that cannot be written, is answered with
+ * its ack carrying the error; R's call ends at the first error. The
+ * requester's node checks R's rights to both parties; the parties' nodes
+ * check that they are still bound and waiting.
+ *
+ * Locking: as remote.c. dc->lock is dropped around the memory copies;
+ * everything is looked up again afterwards.
+ */
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <dvk/dvk_kernel.h>
+#include "dvk_internal.h"
+
+/* A remote copy fails when no acknowledgement came for this long. */
+#define DVK_RCOPY_STALL		(30 * HZ)
+
+/* The local requester waiting in copy @id, answered from node @from. */
+static int dvk_rcopy_waiter_locked(struct dvk_dc *dc, s32 rqtr, u64 id, int from,
+				   struct dvk_proc **pp)
+{
+	struct dvk_proc *p;
+
+	if (dvk_ep_lookup_locked(dc, rqtr, &p, EDVSACKDST) || (p->usr.p_rts_flags & DVK_REMOTE))
+		return EDVSACKDST;
+	if (!p->rcmd || p->rcmd->cmd.c_id != id || !dvk_is_copy_cmd(p->rcmd->cmd.c_cmd) ||
+	    !(p->rcmd->nodes & BIT(from)))
+		return EDVSACKSRC;	/* nobody waits for it (any more) */
+	*pp = p;
+	return 0;
+}
+
+/* Account @bytes (or an error) to the local requester of copy @id. */
+static int dvk_rcopy_done_locked(struct dvk_dc *dc, s32 rqtr, u64 id, int from, int rcode,
+				 u64 bytes)
+{
+	struct dvk_rcmd *rc;
+	struct dvk_proc *p;
+	int ret;
+
+	ret = dvk_rcopy_waiter_locked(dc, rqtr, id, from, &p);
+	if (ret)
+		return ret;
+	rc = p->rcmd;
+	if (rcode > 0)
+		rcode = EDVSBADVALUE;
+	if (!rcode) {
+		rc->acked += bytes;
+		rc->progress = true;
+		if (rc->acked < rc->len)
+			return 0;
+		if (rc->acked > rc->len)
+			rcode = EDVSBADVALUE;
+	}
+	dvk_rmt_leave_locked(p, rc);
+	dvk_wake_locked(p, rcode);
+	return 0;
+}
+
+/*
+ * Answer copy command @c (as received) with @rcode for @bytes: directly
+ * when its requester is on this node, else with @c's ack to the
+ * requester's node, built in @rm (consumed either way). dc->lock held.
+ */
+static void dvk_rcopy_answer_locked(struct dvk_dc *dc, struct dvk_rmsg *rm,
+				    const struct dvk_cmd *c, int rcode, u64 bytes)
+{
+	const struct dvk_vcopy *v = &c->c_vcopy;
+	int pxid, dropped;
+
+	if (v->v_rnode == dvk_dvs.usr.d_nodeid) {
+		kfree(rm);
+		dvk_rcopy_done_locked(dc, v->v_rqtr, c->c_id, c->c_snode, rcode, bytes);
+		return;
+	}
+	if (dvk_rmt_route_locked(dc, v->v_rnode, &pxid)) {
+		kfree(rm);
+		return;
+	}
+	dvk_rmt_cmd(&rm->ack.cmd, dc, c->c_cmd | DVK_CMD_ACK, c->c_dst, v->v_rqtr, v->v_rnode,
+		    c->c_id);
+	rm->ack.cmd.c_rcode = rcode;
+	rm->ack.cmd.c_vcopy = *v;
+	rm->ack.cmd.c_vcopy.v_bytes = bytes;
+	rm->ack.owned = false;
+	spin_lock(&dvk_net_lock);
+	dropped = dvk_rmt_queue_net_locked(&rm->ack, pxid);
+	spin_unlock(&dvk_net_lock);
+	if (dropped)
+		kfree(rm);
+}
+
+/*
+ * A party of a remote requester's copy, here: bound, blocked receiving,
+ * not in another copy, a user process. Its memory is referenced in *@mmp.
+ */
+static int dvk_rcopy_party_locked(struct dvk_dc *dc, s32 ep, int dead, struct dvk_proc **pp,
+				  struct mm_struct **mmp)
+{
+	struct dvk_proc *p;
+	int ret;
+
+	ret = dvk_ep_lookup_locked(dc, ep, &p, dead);
+	if (ret)
+		return ret;
+	if (p->usr.p_rts_flags & DVK_REMOTE)
+		return EDVSRMTPROC;
+	if (!(p->usr.p_rts_flags & DVK_RECEIVING))
+		return EDVSPROCSTS;
+	if (p->usr.p_rts_flags & DVK_ONCOPY)
+		return EDVSBUSY;
+	if (p->task->flags & PF_KTHREAD)
+		return EDVSPERM;
+	*mmp = get_task_mm(p->task);
+	if (!*mmp)
+		return dead;
+	*pp = p;
+	return 0;
+}
+
+/* COPYLCL_RQST: both parties are here; copy through a kernel buffer. */
+static int dvk_rcopy_local_locked(struct dvk_dc *dc, struct dvk_proc *src,
+				  struct mm_struct *smm, struct dvk_proc *dst,
+				  struct mm_struct *dmm, const struct dvk_vcopy *v)
+{
+	s32 sep = src->usr.p_endpoint, dep = dst->usr.p_endpoint;
+	int ret;
+
+	if (src->task == dst->task)
+		return EDVSPERM;
+	src->usr.p_rts_flags |= DVK_ONCOPY;
+	dst->usr.p_rts_flags |= DVK_ONCOPY;
+	spin_unlock(&dc->lock);
+	ret = dvk_copy(smm, v->v_saddr, dmm, v->v_daddr, v->v_bytes,
+		       READ_ONCE(dvk_dvs.usr.d_max_copybuf));
+	spin_lock(&dc->lock);
+	if (src->usr.p_endpoint == sep && !(src->usr.p_rts_flags & DVK_SLOT_FREE))
+		src->usr.p_rts_flags &= ~DVK_ONCOPY;
+	else if (!ret)
+		ret = EDVSSRCDIED;
+	if (dst->usr.p_endpoint == dep && !(dst->usr.p_rts_flags & DVK_SLOT_FREE))
+		dst->usr.p_rts_flags &= ~DVK_ONCOPY;
+	else if (!ret)
+		ret = EDVSDSTDIED;
+	return ret;
+}
+
+/* COPYOUT/COPYLCL/COPYRMT_RQST on the source's node. */
+static int dvk_rcopy_request_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
+				    struct dvk_rmsg *rm)
+{
+	const struct dvk_vcopy *v = &c->c_vcopy;
+	int self = dvk_dvs.usr.d_nodeid, pxid, ret;
+	struct mm_struct *smm = NULL, *dmm = NULL;
+	struct dvk_proc *src, *dst;
+
+	ret = EDVSBADVALUE;
+	if (v->v_rnode != c->c_snode || v->v_rqtr != c->c_src || v->v_src != c->c_dst ||
+	    !v->v_bytes || v->v_bytes > READ_ONCE(dvk_dvs.usr.d_max_copylen) ||
+	    v->v_dnode < 0 || v->v_dnode >= DVK_MAX_NODES ||
+	    (c->c_cmd == DVK_CMD_COPYLCL_RQST) != (v->v_dnode == self) ||
+	    (c->c_cmd == DVK_CMD_COPYOUT_RQST) != (v->v_dnode == v->v_rnode))
+		goto answer;
+	ret = dvk_rcopy_party_locked(dc, v->v_src, EDVSSRCDIED, &src, &smm);
+	if (ret)
+		goto answer;
+	if (c->c_cmd == DVK_CMD_COPYLCL_RQST) {
+		ret = dvk_rcopy_party_locked(dc, v->v_dst, EDVSDSTDIED, &dst, &dmm);
+		if (!ret)
+			ret = dvk_rcopy_local_locked(dc, src, smm, dst, dmm, v);
+		goto answer;
+	}
+	ret = dvk_rmt_route_locked(dc, v->v_dnode, &pxid);
+	if (ret)
+		goto answer;
+	/* @rm becomes the stream of S's data to D's node. */
+	dvk_rmt_cmd(&rm->ack.cmd, dc, DVK_CMD_COPYIN_DATA, v->v_src, v->v_dst, v->v_dnode, c->c_id);
+	rm->ack.cmd.c_vcopy = *v;
+	rm->ack.owned = false;
+	rm->ack.mm = smm;
+	rm->ack.len = v->v_bytes;
+	spin_lock(&dvk_net_lock);
+	ret = dvk_rmt_queue_net_locked(&rm->ack, pxid);
+	spin_unlock(&dvk_net_lock);
+	if (!ret) {
+		src->usr.p_rmtcopy++;
+		return 0;
+	}
+	rm->ack.mm = NULL;
+answer:
+	if (smm)
+		mmput_async(smm);
+	if (dmm)
+		mmput_async(dmm);
+	dvk_rcopy_answer_locked(dc, rm, c, ret, ret ? 0 : v->v_bytes);
+	return ret;
+}
+
+/* COPYIN_DATA on the destination's node: write the chunk, acknowledge it. */
+static int dvk_rcopy_data_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
+				 const void __user *payload, struct dvk_rmsg *rm)
+{
+	const struct dvk_vcopy *v = &c->c_vcopy;
+	bool here = v->v_rnode == dvk_dvs.usr.d_nodeid;
+	struct mm_struct *mm;
+	struct dvk_proc *d;
+	int ret;
+
+	if (here) {
+		/* The requester gave up: write nothing, tell nobody. */
+		ret = dvk_rcopy_waiter_locked(dc, v->v_rqtr, c->c_id, c->c_snode, &d);
+		if (ret) {
+			kfree(rm);
+			return ret;
+		}
+	}
+	ret = c->c_rcode > 0 ? EDVSBADVALUE : c->c_rcode;	/* the source's read failed */
+	if (!ret && (v->v_dnode != dvk_dvs.usr.d_nodeid || c->c_src != v->v_src ||
+		     c->c_dst != v->v_dst))
+		ret = EDVSBADVALUE;
+	if (!ret)
+		ret = dvk_ep_lookup_locked(dc, v->v_dst, &d, EDVSDSTDIED);
+	if (!ret) {
+		if (d->usr.p_rts_flags & DVK_REMOTE)
+			ret = EDVSRMTPROC;
+		else if (!(here && d->usr.p_endpoint == v->v_rqtr) &&
+			 !(d->usr.p_rts_flags & DVK_RECEIVING))
+			ret = EDVSPROCSTS;	/* not the waiting requester, not receiving */
+		else if (d->task->flags & PF_KTHREAD)
+			ret = EDVSPERM;
+	}
+	if (!ret) {
+		mm = get_task_mm(d->task);
+		ret = EDVSDSTDIED;
+		if (mm) {
+			spin_unlock(&dc->lock);
+			ret = dvk_mm_rw(mm, v->v_daddr, (void __user *)payload, NULL, c->c_len, true);
+			mmput(mm);
+			spin_lock(&dc->lock);
+		}
+	}
+	dvk_rcopy_answer_locked(dc, rm, c, ret, c->c_len);
+	return ret;
+}
+
+/**
+ * dvk_rcopy_put_locked() - a copy command or copy ack from another node.
+ * @dc: the DC, locked (dropped and retaken around memory copies).
+ * @c: the command.
+ * @payload: a COPYIN_DATA chunk's data (user memory of the receiver proxy).
+ * @rmp: a preallocated answer for a request (taken).
+ *
+ * Return: 0, or the error the request was answered with, or EDVSACKDST /
+ * EDVSACKSRC for an answer nobody waits for any more.
+ */
+long dvk_rcopy_put_locked(struct dvk_dc *dc, const struct dvk_cmd *c, const void __user *payload,
+			  struct dvk_rmsg **rmp)
+{
+	struct dvk_rmsg *rm = *rmp;
+
+	*rmp = NULL;
+	if (c->c_cmd & DVK_CMD_ACK)
+		return dvk_rcopy_done_locked(dc, c->c_dst, c->c_id, c->c_snode, c->c_rcode,
+					     c->c_vcopy.v_bytes);
+	if (c->c_cmd == DVK_CMD_COPYIN_DATA)
+		return dvk_rcopy_data_locked(dc, c, payload, rm);
+	return dvk_rcopy_request_locked(dc, c, rm);
+}
+
+/**
+ * dvk_rmt_vcopy_locked() - the requester's side of a copy with a remote
+ * party: start it and wait until all of its bytes are acknowledged.
+ * @dc: the DC, locked (dropped while waiting).
+ * @rq: the requester (local, marked ONCOPY with both parties).
+ * @src: the source slot (@rq, a local party or a remote one).
+ * @saddr: source address.
+ * @dst: the destination slot.
+ * @daddr: destination address.
+ * @bytes: 1 .. max_copylen.
+ * @smm: the source's memory when it is local (a reference the caller
+ *	keeps), else NULL.
+ *
+ * Return: 0, EDVSNOPROXY, EDVSNODCNODE, EDVSNOTCONN (a node on the way is
+ * not reachable, or went down meanwhile), EDVSTIMEDOUT (no progress for
+ * 30 s), EDVSINTR, or the error a party's node answered.
+ */
+long dvk_rmt_vcopy_locked(struct dvk_dc *dc, struct dvk_proc *rq, struct dvk_proc *src,
+			  unsigned long saddr, struct dvk_proc *dst, unsigned long daddr, u32 bytes,
+			  struct mm_struct *smm)
+{
+	int self = dvk_dvs.usr.d_nodeid, snode = self, dnode = self, to, pxid, ret;
+	struct dvk_wait w = { .no_notify = true };
+	struct dvk_rcmd rc = {};
+	long t = DVK_RCOPY_STALL;
+	bool unsent;
+	u32 code;
+
+	if (src->usr.p_rts_flags & DVK_REMOTE)
+		snode = src->usr.p_nodeid;
+	if (dst->usr.p_rts_flags & DVK_REMOTE)
+		dnode = dst->usr.p_nodeid;
+	if (snode == self)
+		code = DVK_CMD_COPYIN_DATA;
+	else if (dnode == self)
+		code = DVK_CMD_COPYOUT_RQST;
+	else if (dnode == snode)
+		code = DVK_CMD_COPYLCL_RQST;
+	else
+		code = DVK_CMD_COPYRMT_RQST;
+	to = snode == self ? dnode : snode;
+	if (dnode != self && dnode != to) {
+		ret = dvk_rmt_route_locked(dc, dnode, &pxid);
+		if (ret)
+			return ret;
+		rc.nodes = BIT(dnode);
+	}
+	ret = dvk_rmt_route_locked(dc, to, &pxid);
+	if (ret)
+		return ret;
+	if (code == DVK_CMD_COPYIN_DATA) {
+		dvk_rmt_cmd(&rc.cmd, dc, code, src->usr.p_endpoint, dst->usr.p_endpoint, to,
+			    dvk_rmt_new_id());
+		rc.mm = smm;
+	} else {
+		dvk_rmt_cmd(&rc.cmd, dc, code, rq->usr.p_endpoint, src->usr.p_endpoint, to,
+			    dvk_rmt_new_id());
+	}
+	rc.cmd.c_vcopy = (struct dvk_vcopy) {
+		.v_src = src->usr.p_endpoint,
+		.v_dst = dst->usr.p_endpoint,
+		.v_rqtr = rq->usr.p_endpoint,
+		.v_rnode = self,
+		.v_dnode = dnode,
+		.v_saddr = saddr,
+		.v_daddr = daddr,
+		.v_bytes = bytes,
+	};
+	rc.len = bytes;
+	return dvk_rmt_call_locked(dc, rq, &rc, &w, pxid, false, &t, &unsent);
+}
