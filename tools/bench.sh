@@ -48,9 +48,9 @@ srvpid=$!
 pair_node bnode2 "$cpu" client 10.0.9.2/24
 uml_mconsole "$work/bnode1/mconsole" halt > /dev/null 2>&1
 wait "$srvpid"
-{ echo; echo "remote, UML pair over uml_switch (medians, 64-byte messages)";
-  grep -E '^(dvk remote|tcp round|remote round)' "$work/bnode2.log"; } | tee -a "$B/bench.txt"
-grep -q '^remote round trip' "$work/bnode2.log" || { echo "bench: the pair did not finish; log:"; tail -20 "$work/bnode2.log"; }
+{ echo; echo "remote, UML pair over uml_switch (medians; 64-byte messages, 1 MiB copies)";
+  grep -E '^(dvk remote|tcp round|tcp pull|remote round|remote copy)' "$work/bnode2.log"; } | tee -a "$B/bench.txt"
+grep -q '^remote copy' "$work/bnode2.log" || { echo "bench: the pair did not finish; log:"; tail -20 "$work/bnode2.log"; }
 
 rel=$(B=$B tools/hostvm.sh release)
 echo

@@ -4,8 +4,16 @@
  * in its own UML guest with dvs-proxy linking them.
  *
  *   rmt_peer server CMD   binds DC0 slot 1 and serves, forever:
- *       ECHO   reply with m1.i1 + 1 and, in m1.i2, the notifications seen;
+ *       ECHO   reply with m1.i1 + 1, in m1.i2 the notifications seen and
+ *              in m1.p1 the address of its copy buffer;
  *       SEND   (a plain send) nothing to answer;
+ *       PULL   vcopy m1.i1 bytes from the client's m1.p1 into its buffer,
+ *              reply with the result in m1.i1 and, in m1.i2, whether they
+ *              hold the pattern of seed m1.i3;
+ *       PUSH   fill its buffer with seed m1.i3's pattern, vcopy m1.i1
+ *              bytes of it to the client's m1.p1, reply with the result;
+ *       CHECK  reply with whether its buffer holds m1.i1 bytes of the
+ *              pattern of seed m1.i3;
  *       CUT    no reply: runs "CMD cut" (which kills its proxy and starts
  *              a new one), so the client's sendrec loses its link;
  *       HALT   no reply: runs "CMD halt" (which powers the node off).
@@ -14,11 +22,14 @@
  * and remote everywhere else).
  *
  *   rmt_peer bench SRV COUNT   the median ECHO round trip, for make bench.
+ *   rmt_peer bench-copy SRV COUNT BYTES   the median time and rate of
+ *       pulling BYTES from the server's buffer into this process's.
  *   rmt_peer client SRV [NAME [basic]]   binds DC0 slot 2 and runs the
  *       cases against the server endpoint SRV (on another node), printing
  *       PASS/FAIL lines as NAME/case (default two-nodes); "basic" leaves out
  *       the cases that kill the server's proxy and node.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +40,59 @@
 
 const char *t_prog = "two-nodes";
 
-enum { ECHO = 1, SEND, CUT, HALT };
+enum { ECHO = 1, SEND, CUT, HALT, PULL, PUSH, CHECK };
+
+#define CBUF		(1 << 20)	/* the DVS's default max_copylen */
 
 static int srv;		/* the server's endpoint (client side) */
+static unsigned char buf[CBUF];	/* each side's copy buffer */
+
+static unsigned char pat(size_t i, int seed)
+{
+	return (unsigned char)(i * 13 + i / 509 + (size_t)seed);
+}
+
+static void fill(size_t n, int seed)
+{
+	for (size_t i = 0; i < n; i++)
+		buf[i] = pat(i, seed);
+}
+
+static int is_pattern(size_t n, int seed)
+{
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] != pat(i, seed))
+			return 0;
+	return 1;
+}
+
+/* The server's side of PULL, PUSH and CHECK; the reply goes in @m. */
+static void serve_copy(struct dvk_message *m)
+{
+	long n = m->m_u.m1.i1;
+	int seed = m->m_u.m1.i3;
+
+	if (n < 0 || n > CBUF) {
+		m->m_u.m1.i1 = EDVSRANGE;
+		return;
+	}
+	switch (m->m_type) {
+	case PULL:
+		memset(buf, 0, CBUF);
+		m->m_u.m1.i1 = (int)dvk_vcopy(m->m_source, (void *)(uintptr_t)m->m_u.m1.p1,
+					      DVK_SELF, buf, n);
+		m->m_u.m1.i2 = is_pattern(n, seed);
+		break;
+	case PUSH:
+		fill(n, seed);
+		m->m_u.m1.i1 = (int)dvk_vcopy(DVK_SELF, buf, m->m_source,
+					      (void *)(uintptr_t)m->m_u.m1.p1, n);
+		break;
+	case CHECK:
+		m->m_u.m1.i2 = is_pattern(n, seed);
+		break;
+	}
+}
 
 static void run_bg(const char *cmd, const char *what)
 {
@@ -74,8 +135,16 @@ static int server(const char *cmd)
 		}
 		switch (m.m_type) {
 		case ECHO:
-			m.m_u.m1.i1++;
-			m.m_u.m1.i2 = (int)notes;
+		case PULL:
+		case PUSH:
+		case CHECK:
+			if (m.m_type == ECHO) {
+				m.m_u.m1.i1++;
+				m.m_u.m1.i2 = (int)notes;
+				m.m_u.m1.p1 = (uintptr_t)buf;
+			} else {
+				serve_copy(&m);
+			}
 			r = dvk_reply(m.m_source, &m);
 			if (r < 0)
 				printf("server: reply: %s\n", dvk_strerror(r));
@@ -91,13 +160,19 @@ static int server(const char *cmd)
 }
 
 /* sendrec ECHO once; the result, and the reply's i1/i2. */
+static int echo_msg(int i1, struct dvk_message *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->m_type = ECHO;
+	m->m_u.m1.i1 = i1;
+	return dvk_sendrec_T(srv, m, 5000);
+}
+
 static int echo(int i1, int *out_i1, int *notes)
 {
-	struct dvk_message m = { .m_type = ECHO };
-	int r;
+	struct dvk_message m;
+	int r = echo_msg(i1, &m);
 
-	m.m_u.m1.i1 = i1;
-	r = dvk_sendrec_T(srv, &m, 5000);
 	if (r == 0) {
 		*out_i1 = m.m_u.m1.i1;
 		*notes = m.m_u.m1.i2;
@@ -173,6 +248,85 @@ static void remote_errors(void)
 	T_EQ(echo(5, &i1, &notes), 0);
 }
 
+/* Ask the server to PULL, PUSH or CHECK @n bytes with @seed; its reply in @m. */
+static int ask(int type, long n, int seed, struct dvk_message *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->m_type = type;
+	m->m_u.m1.i1 = (int)n;
+	m->m_u.m1.i3 = seed;
+	m->m_u.m1.p1 = (uintptr_t)buf;
+	return dvk_sendrec_T(srv, m, 20000);
+}
+
+static const long copy_sizes[] = { 1, 4096, 65536, 65537, 300000, CBUF };
+
+/*
+ * The server copies from and to this client, which waits in sendrec on
+ * another node: its node streams our memory out (COPYOUT), then streams
+ * its own into ours (COPYIN_DATA).
+ */
+static void copies_by_server(void)
+{
+	struct dvk_message m;
+
+	for (size_t i = 0; i < sizeof(copy_sizes) / sizeof(copy_sizes[0]); i++) {
+		long n = copy_sizes[i];
+
+		fill(CBUF, (int)i + 1);
+		T_EQ(ask(PULL, n, (int)i + 1, &m), 0);
+		T_EQ(m.m_u.m1.i1, n);
+		T_EQ(m.m_u.m1.i2, 1);
+		memset(buf, 0, CBUF);
+		T_EQ(ask(PUSH, n, (int)i + 40, &m), 0);
+		T_EQ(m.m_u.m1.i1, n);
+		T_EQ(is_pattern(n, (int)i + 40), 1);
+		T_EQ(n == CBUF || buf[n] == 0, 1);		/* not a byte more */
+	}
+}
+
+/*
+ * vcopy with the server, on another node, as a party: it must be waiting
+ * in receive, which it is between requests (retry while it is not yet).
+ */
+static long vcopy_with_server(int to_server, void *sbuf, long n)
+{
+	long r = EDVSPROCSTS;
+
+	for (int i = 0; i < 100 && r == EDVSPROCSTS; i++) {
+		r = to_server ? dvk_vcopy(DVK_SELF, buf, srv, sbuf, n) :
+				dvk_vcopy(srv, sbuf, DVK_SELF, buf, n);
+		if (r == EDVSPROCSTS)
+			usleep(10 * 1000);
+	}
+	return r;
+}
+
+/* This client copies into and out of the server's memory. */
+static void copies_by_client(void)
+{
+	struct dvk_message m;
+	void *sbuf;
+
+	T_EQ(echo_msg(0, &m), 0);
+	sbuf = (void *)(uintptr_t)m.m_u.m1.p1;
+	for (size_t i = 0; i < sizeof(copy_sizes) / sizeof(copy_sizes[0]); i++) {
+		long n = copy_sizes[i];
+
+		fill(CBUF, (int)i + 70);
+		T_EQ(vcopy_with_server(1, sbuf, n), n);
+		T_EQ(ask(CHECK, n, (int)i + 70, &m), 0);
+		T_EQ(m.m_u.m1.i2, 1);
+		memset(buf, 0, CBUF);
+		T_EQ(vcopy_with_server(0, sbuf, n), n);
+		T_EQ(is_pattern(n, (int)i + 70), 1);
+	}
+	/* Unmapped memory on the far side: the copy fails, nothing hangs. */
+	T_EQ(vcopy_with_server(0, (void *)16, 4096), EDVSFAULT);
+	T_EQ(vcopy_with_server(1, (void *)16, 4096), EDVSFAULT);
+	T_EQ(echo_msg(0, &m), 0);
+}
+
 /* The server's proxy dies mid-call: the call fails, the link comes back. */
 static void proxy_killed_mid_call(void)
 {
@@ -206,6 +360,44 @@ static int cmp_long(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* make bench: the median time and rate of pulling @bytes from the server. */
+static int bench_copy(int count, long bytes)
+{
+	double *t = calloc(count, sizeof(*t));
+	struct timespec a, b;
+	struct dvk_message m;
+	int failures = 0;
+	void *sbuf;
+
+	if (!t || bytes < 1 || bytes > CBUF || dvk_bind(T_DC, my_slot(2)) < 0 ||
+	    echo_until_up(60, &failures) || echo_msg(0, &m))
+		return 1;
+	sbuf = (void *)(uintptr_t)m.m_u.m1.p1;
+	for (int i = 0; i < count; i++) {
+		long r;
+
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		r = vcopy_with_server(0, sbuf, bytes);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		if (r != bytes) {
+			printf("bench-copy: vcopy: %s\n", dvk_strerror((int)r));
+			return 1;
+		}
+		t[i] = (b.tv_sec - a.tv_sec) * 1e6 + (b.tv_nsec - a.tv_nsec) / 1e3;
+	}
+	qsort(t, count, sizeof(*t), cmp_double);
+	printf("dvk remote vcopy of %ld bytes median %.1f us = %.1f MB/s (%d copies)\n", bytes,
+	       t[count / 2], bytes / t[count / 2], count);
+	return 0;
+}
+
 /* make bench: the median remote sendrec round trip, in microseconds. */
 static int bench(int count)
 {
@@ -236,6 +428,10 @@ int main(int argc, char **argv)
 		srv = atoi(argv[2]);
 		return bench(atoi(argv[3]) > 0 ? atoi(argv[3]) : 1);
 	}
+	if (argc == 5 && !strcmp(argv[1], "bench-copy")) {
+		srv = atoi(argv[2]);
+		return bench_copy(atoi(argv[3]) > 0 ? atoi(argv[3]) : 1, atol(argv[4]));
+	}
 	if (argc < 3 || argc > 5 || strcmp(argv[1], "client")) {
 		fprintf(stderr, "usage: rmt_peer server CMD | client SERVER_EP [NAME [basic]]\n");
 		return 2;
@@ -251,6 +447,8 @@ int main(int argc, char **argv)
 	T_RUN(sendrec_round_trips);
 	T_RUN(send_and_notify);
 	T_RUN(remote_errors);
+	T_RUN(copies_by_server);
+	T_RUN(copies_by_client);
 	if (argc == 5 && !strcmp(argv[4], "basic"))
 		return t_summary();
 	T_RUN(proxy_killed_mid_call);

@@ -1,25 +1,37 @@
 #!/bin/sh
-# make bench's remote round trip (tools/bench.sh boots two UML guests on a
-# uml_switch): two-nodes-bench.sh server|client. The client measures a DVK
-# remote sendrec through dvs-proxy and a raw TCP ping-pong between the same
-# two kernels, and prints both with their ratio.
+# make bench's remote figures between two nodes (tools/bench.sh runs it in
+# two UML guests on a uml_switch, and in the host VM and a guest inside it):
+# two-nodes-bench.sh server|client [SERVER_IP]. The client measures a DVK
+# remote sendrec through dvs-proxy against a raw TCP ping-pong between the
+# same two kernels, and a remote vcopy of 1 MiB (pulled from the server)
+# against pulling 1 MiB over a raw TCP connection; it prints all four and
+# the two ratios. Server node 1, client node 2.
 here=$(cd "$(dirname "$0")" && pwd)
 n=${BENCH_N:-2000}
+copies=${BENCH_COPIES:-50}
+bytes=1048576
+srv_ip=${2:-10.0.9.1}
+cli_ip=${3:-10.0.9.2}
 case $1 in
 server)
 	dvs init --node 1 > /dev/null && dvs dc-init --dc 0 > /dev/null || exit 1
-	dvs-proxy --quiet --peer 2=10.0.9.2 --dc 0 &
+	dvs-proxy --quiet --peer 2="$cli_ip" --dc 0 &
 	net-pingpong server 4000 &
 	exec "$here/rmt_peer" server /bin/true
 	;;
 client)
 	dvs init --node 2 > /dev/null && dvs dc-init --dc 0 > /dev/null || exit 1
-	dvs-proxy --quiet --peer 1=10.0.9.1 --dc 0 &
+	dvs-proxy --quiet --peer 1="$srv_ip" --dc 0 &
 	dvs rmtbind --dc 0 --endpoint 32769 --node 1 --name server > /dev/null || exit 1
 	dvk=$("$here/rmt_peer" bench 32769 "$n") || { echo "bench: remote sendrec failed"; exit 1; }
-	tcp=$(net-pingpong client 10.0.9.1 4000 "$n") || { echo "bench: tcp ping-pong failed"; exit 1; }
+	tcp=$(net-pingpong client "$srv_ip" 4000 "$n") || { echo "bench: tcp ping-pong failed"; exit 1; }
+	dvkc=$("$here/rmt_peer" bench-copy 32769 "$copies" "$bytes") || { echo "bench: remote vcopy failed"; exit 1; }
+	tcpc=$(net-pingpong client "$srv_ip" 4000 "$copies" "$bytes") || { echo "bench: tcp pull failed"; exit 1; }
 	echo "$dvk"
 	echo "$tcp"
 	echo "$dvk $tcp" | awk '{ printf "remote round trip: DVK/TCP = %.2f (goal <= 2)\n", $5 / $14 }'
+	echo "$dvkc"
+	echo "$tcpc"
+	echo "$dvkc $tcpc" | awk '{ printf "remote copy throughput: DVK/TCP = %.2f (goal >= 0.7)\n", $11 / $24 }'
 	;;
 esac
