@@ -1,12 +1,19 @@
 #!/bin/sh
 # make bench's remote figures between two nodes (tools/bench.sh runs it in
 # two UML guests on a uml_switch, and in the host VM and a guest inside it):
-# two-nodes-bench.sh server|client [SERVER_IP]. The client measures a DVK
+# two-nodes-bench.sh server|client [SERVER_IP CLIENT_IP] (10.0.9.1 and 10.0.9.2),
+# or with no arguments dvs.bench=ROLE:SERVER_IP:CLIENT_IP from the kernel
+# command line (a guest's dvs.cmd takes no arguments). The client measures a DVK
 # remote sendrec through dvs-proxy against a raw TCP ping-pong between the
 # same two kernels, and a remote vcopy of 1 MiB (pulled from the server)
 # against pulling 1 MiB over a raw TCP connection; it prints all four and
 # the two ratios. Server node 1, client node 2.
 here=$(cd "$(dirname "$0")" && pwd)
+if [ $# = 0 ]; then
+	for arg in $(cat /proc/cmdline); do
+		case $arg in dvs.bench=*) set -- $(echo "${arg#dvs.bench=}" | tr : ' ') ;; esac
+	done
+fi
 n=${BENCH_N:-2000}
 copies=${BENCH_COPIES:-50}
 bytes=1048576
