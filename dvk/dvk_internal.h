@@ -184,12 +184,11 @@ struct dvk_pair {
  * @queued: on the outq (get2rmt has not taken it yet).
  * @owned: part of a blocked caller's call (on its stack); else the
  *	@ack of a struct dvk_rmsg, freed once sent or dropped.
- * @progress: a copy's acknowledgement arrived since the caller last looked.
+ * @progress: a copy's answer arrived since the caller last looked.
  * @nodes: the nodes whose loss ends the caller's wait (one bit each).
  * @mm: for a copy stream (COPYIN_DATA chunks), the source's memory
  *	(a reference held); NULL for a single command.
  * @off: a stream's bytes handed out so far.
- * @acked: a requester's bytes acknowledged so far.
  * @len: the copy's (or the stream's) length.
  */
 struct dvk_rcmd {
@@ -201,7 +200,6 @@ struct dvk_rcmd {
 	u32 nodes;
 	struct mm_struct *mm;
 	u64 off;
-	u64 acked;
 	u64 len;
 };
 
@@ -288,7 +286,7 @@ long dvk_rmt_vcopy_locked(struct dvk_dc *dc, struct dvk_proc *rq, struct dvk_pro
 long dvk_rcopy_put_locked(struct dvk_dc *dc, const struct dvk_cmd *c, const void __user *payload,
 			  struct dvk_rmsg **rmp);
 long dvk_rmt_reply_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc *dst,
-			  const struct dvk_message *m, long *t);
+			  const struct dvk_message *m);
 long dvk_rmt_notify_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc *dst, int value);
 
 /* ipc.c */

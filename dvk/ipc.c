@@ -469,13 +469,13 @@ long dvk_rcvrqst(struct dvk_message *m, long timeout_ms)
 EXPORT_SYMBOL_GPL(dvk_rcvrqst);
 
 /**
- * dvk_reply() - answer a client blocked in sendrec with us. Never blocks
- * for a local client; for a remote one waits for the other node's
- * acknowledgement.
+ * dvk_reply() - answer a client blocked in sendrec with us. Never blocks:
+ * a remote client's reply is queued for the proxy (a failure to deliver
+ * it ends that client's sendrec on its own node).
  * @dst_ep: the client.
  * @m: the reply (kernel copy).
- * @timeout_ms: for a remote client, how long to wait for the
- *	acknowledgement (NOWAIT: for ever).
+ * @timeout_ms: checked as for the other calls, otherwise unused (kept in
+ *	the call for the original's interface).
  *
  * Return: 0, EDVSPROCSTS (the client is not waiting for our reply), or
  * the destination errors of dvk_send().
@@ -500,7 +500,7 @@ long dvk_reply(s32 dst_ep, const struct dvk_message *m, long timeout_ms)
 
 		ret = dvk_timeout(timeout_ms, &t);
 		if (!ret)
-			ret = dvk_rmt_reply_locked(dc, p, dst, &r, &t);
+			ret = dvk_rmt_reply_locked(dc, p, dst, &r);
 		return dvk_ipc_leave(dc, ret);
 	}
 	if (!dvk_takes_from(dst, p->usr.p_endpoint) || dst->usr.p_getfrom != p->usr.p_endpoint)

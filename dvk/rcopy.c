@@ -7,8 +7,10 @@
  * COPYIN_DATA chunks (up to the pair's px_maxbytes each); the sender proxy
  * reads every chunk straight out of S's memory in get2rmt and the
  * receiver proxy on D's node writes it straight into D's in put2lcl. Chunks
- * are not stop-and-wait: the whole stream is queued at once, and each one
- * is acknowledged to R's node (COPYIN_ACK), where R counts the bytes.
+ * are not stop-and-wait: the whole stream is queued at once. D's node
+ * acknowledges to R's node (COPYIN_ACK) a chunk it could not write, and the
+ * last one (DVK_CMDF_LAST); over an ordered link that ack means every chunk
+ * before it was written. R checks the last chunk ends where its copy does.
  *
  *   S here,   D remote          R streams to D's node      (COPYIN_DATA)
  *   S remote, D here            COPYOUT_RQST to S's node, which streams back
@@ -47,9 +49,13 @@ static int dvk_rcopy_waiter_locked(struct dvk_dc *dc, s32 rqtr, u64 id, int from
 	return 0;
 }
 
-/* Account @bytes (or an error) to the local requester of copy @id. */
+/*
+ * An answer for the local requester of copy @id: an error ends its copy;
+ * success ends it when @v (the answered piece) ends where the copy does,
+ * and is progress otherwise.
+ */
 static int dvk_rcopy_done_locked(struct dvk_dc *dc, s32 rqtr, u64 id, int from, int rcode,
-				 u64 bytes)
+				 const struct dvk_vcopy *v)
 {
 	struct dvk_rcmd *rc;
 	struct dvk_proc *p;
@@ -62,12 +68,9 @@ static int dvk_rcopy_done_locked(struct dvk_dc *dc, s32 rqtr, u64 id, int from, 
 	if (rcode > 0)
 		rcode = EDVSBADVALUE;
 	if (!rcode) {
-		rc->acked += bytes;
 		rc->progress = true;
-		if (rc->acked < rc->len)
+		if (v->v_daddr + v->v_bytes != rc->cmd.c_vcopy.v_daddr + rc->len)
 			return 0;
-		if (rc->acked > rc->len)
-			rcode = EDVSBADVALUE;
 	}
 	dvk_rmt_leave_locked(p, rc);
 	dvk_wake_locked(p, rcode);
@@ -75,19 +78,20 @@ static int dvk_rcopy_done_locked(struct dvk_dc *dc, s32 rqtr, u64 id, int from, 
 }
 
 /*
- * Answer copy command @c (as received) with @rcode for @bytes: directly
- * when its requester is on this node, else with @c's ack to the
- * requester's node, built in @rm (consumed either way). dc->lock held.
+ * Answer copy command @c (as received) with @rcode: directly when its
+ * requester is on this node, else with @c's ack to the requester's node,
+ * built in @rm (consumed either way). The ack echoes @c's range. dc->lock
+ * held.
  */
 static void dvk_rcopy_answer_locked(struct dvk_dc *dc, struct dvk_rmsg *rm,
-				    const struct dvk_cmd *c, int rcode, u64 bytes)
+				    const struct dvk_cmd *c, int rcode)
 {
 	const struct dvk_vcopy *v = &c->c_vcopy;
 	int pxid, dropped;
 
 	if (v->v_rnode == dvk_dvs.usr.d_nodeid) {
 		kfree(rm);
-		dvk_rcopy_done_locked(dc, v->v_rqtr, c->c_id, c->c_snode, rcode, bytes);
+		dvk_rcopy_done_locked(dc, v->v_rqtr, c->c_id, c->c_snode, rcode, v);
 		return;
 	}
 	if (dvk_rmt_route_locked(dc, v->v_rnode, &pxid)) {
@@ -98,7 +102,6 @@ static void dvk_rcopy_answer_locked(struct dvk_dc *dc, struct dvk_rmsg *rm,
 		    c->c_id);
 	rm->ack.cmd.c_rcode = rcode;
 	rm->ack.cmd.c_vcopy = *v;
-	rm->ack.cmd.c_vcopy.v_bytes = bytes;
 	rm->ack.owned = false;
 	spin_lock(&dvk_net_lock);
 	dropped = dvk_rmt_queue_net_locked(&rm->ack, pxid);
@@ -209,7 +212,7 @@ answer:
 		mmput_async(smm);
 	if (dmm)
 		mmput_async(dmm);
-	dvk_rcopy_answer_locked(dc, rm, c, ret, ret ? 0 : v->v_bytes);
+	dvk_rcopy_answer_locked(dc, rm, c, ret);
 	return ret;
 }
 
@@ -256,7 +259,10 @@ static int dvk_rcopy_data_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
 			spin_lock(&dc->lock);
 		}
 	}
-	dvk_rcopy_answer_locked(dc, rm, c, ret, c->c_len);
+	if (ret || here || (c->c_flags & DVK_CMDF_LAST))
+		dvk_rcopy_answer_locked(dc, rm, c, ret);
+	else
+		kfree(rm);
 	return ret;
 }
 
@@ -278,7 +284,7 @@ long dvk_rcopy_put_locked(struct dvk_dc *dc, const struct dvk_cmd *c, const void
 	*rmp = NULL;
 	if (c->c_cmd & DVK_CMD_ACK)
 		return dvk_rcopy_done_locked(dc, c->c_dst, c->c_id, c->c_snode, c->c_rcode,
-					     c->c_vcopy.v_bytes);
+					     &c->c_vcopy);
 	if (c->c_cmd == DVK_CMD_COPYIN_DATA)
 		return dvk_rcopy_data_locked(dc, c, payload, rm);
 	return dvk_rcopy_request_locked(dc, c, rm);

@@ -2,9 +2,10 @@
 /*
  * IPC with endpoints on other nodes, through the proxies.
  *
- * A local caller's remote send, sendrec or reply becomes a struct
- * dvk_rcmd on its own stack, queued on the pair that serves the remote
- * node; the caller blocks as for a local call. The sender proxy takes
+ * A local caller's remote send or sendrec becomes a struct dvk_rcmd on
+ * its own stack, queued on the pair that serves the remote node; the
+ * caller blocks as for a local call. A reply or notify is queued in a
+ * command of its own and never blocks, as locally. The sender proxy takes
  * commands with get2rmt; the receiver proxy hands the other node's
  * commands in with put2lcl, which plays them against the local slots:
  *
@@ -12,8 +13,9 @@
  *               remote sender's slot here; SEND_ACK once it is taken;
  *   SNDREC_MSG  the same; the answer is the destination's REPLY_MSG, or a
  *               SNDREC_ACK carrying an error;
- *   REPLY_MSG   completes a local sendrec; REPLY_ACK;
+ *   REPLY_MSG   completes a local sendrec; acknowledged only if refused;
  *   NTFY_MSG    posts a notification; no acknowledgement;
+ *   COPY*       remote vcopy (rcopy.c);
  *   *_ACK       completes the local call with that transaction id (c_id).
  *
  * Every rejected request is answered with its acknowledgement carrying the
@@ -297,61 +299,52 @@ long dvk_rmt_send_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc 
 }
 
 /**
- * dvk_rmt_reply_locked() - reply from local @p to remote @dst, waiting for
- * the other node's acknowledgement.
+ * dvk_rmt_reply_locked() - reply from local @p to remote @dst. Like a local
+ * reply it never blocks: the reply is queued for the proxy and the call
+ * returns. If it cannot be delivered (the client went, the link broke),
+ * the client's own node ends the client's sendrec with the error.
  * @dc: the DC, locked.
  * @p: the caller's slot.
  * @dst: a remote slot whose sendrec to @p is awaiting the reply.
  * @m: the reply (m_source set).
- * @t: timeout in jiffies for the acknowledgement.
  *
- * Return: 0, EDVSPROCSTS (@dst is not waiting for @p), EDVSBUSY, the route
- * errors of dvk_rmt_send_locked(), or the other node's answer.
+ * Return: 0, EDVSPROCSTS (@dst is not waiting for @p), EDVSNOMEM, or the
+ * route errors of dvk_rmt_send_locked().
  */
 long dvk_rmt_reply_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc *dst,
-			  const struct dvk_message *m, long *t)
+			  const struct dvk_message *m)
 {
-	struct dvk_wait w = { .no_notify = true };
-	s32 dep = dst->usr.p_endpoint;
 	struct dvk_rmsg *rm;
-	struct dvk_rcmd rc = {};
-	bool unsent;
 	int pxid, ret;
 
 	if (!(dst->usr.p_rts_flags & DVK_RECEIVING) || (dst->usr.p_rts_flags & DVK_SENDING) ||
 	    dst->usr.p_getfrom != p->usr.p_endpoint)
 		return EDVSPROCSTS;
-	if (p->wait)
-		return EDVSBUSY;
 	ret = dvk_rmt_route_locked(dc, dst->usr.p_nodeid, &pxid);
 	if (ret)
 		return ret;
-	/* The remote sendrec is being answered: it no longer waits on @p here. */
-	dvk_undo_locked(dst);
+	/* The request's record, kept for an error ack, carries the reply now. */
 	rm = dst->rmsg;
-	dst->rmsg = NULL;
-	dvk_rmt_cmd(&rc.cmd, dc, DVK_CMD_REPLY_MSG, p->usr.p_endpoint, dep,
+	if (!rm)
+		rm = kzalloc(sizeof(*rm), GFP_ATOMIC);
+	if (!rm)
+		return EDVSNOMEM;
+	dvk_rmt_cmd(&rm->ack.cmd, dc, DVK_CMD_REPLY_MSG, p->usr.p_endpoint, dst->usr.p_endpoint,
 		    dst->usr.p_nodeid, dvk_rmt_new_id());
-	rc.cmd.c_msg = *m;
-	if (!*t)
-		*t = MAX_SCHEDULE_TIMEOUT;
-	ret = dvk_rmt_call_locked(dc, p, &rc, &w, pxid, false, t, &unsent);
-	/*
-	 * A reply that never left (signal, timeout, lost link) leaves no trace:
-	 * the remote caller waits for @p again, so the reply can be repeated.
-	 */
-	if (unsent && dst->usr.p_endpoint == dep && (dst->usr.p_rts_flags == DVK_REMOTE) &&
-	    !dst->rmsg) {
-		dst->rmsg = rm;
-		dst->usr.p_rts_flags |= DVK_RECEIVING;
-		dst->usr.p_getfrom = p->usr.p_endpoint;
-		list_add_tail(&dst->rcv_link, &p->rcv_waiters);
-		rm = NULL;
+	rm->ack.cmd.c_msg = *m;
+	rm->ack.owned = false;
+	spin_lock(&dvk_net_lock);
+	ret = dvk_rmt_queue_net_locked(&rm->ack, pxid);
+	spin_unlock(&dvk_net_lock);
+	if (ret) {
+		if (rm != dst->rmsg)
+			kfree(rm);
+		return ret;	/* @dst still waits: the reply may be repeated */
 	}
-	kfree(rm);
-	if (w.done && ret == 0)
-		p->usr.p_rmtsent++;
-	return ret;
+	dst->rmsg = NULL;
+	dvk_undo_locked(dst);
+	p->usr.p_rmtsent++;
+	return 0;
 }
 
 /**
@@ -480,10 +473,12 @@ static struct mm_struct *dvk_rmt_take_net_locked(struct dvk_pair *px, struct dvk
 	out->c_vcopy.v_saddr += rc->off;
 	out->c_vcopy.v_daddr += rc->off;
 	rc->off += n;
-	if (rc->off < rc->len)
+	if (rc->off < rc->len) {
 		list_move_tail(&rc->link, &px->outq);
-	else
+	} else {
+		out->c_flags |= DVK_CMDF_LAST;
 		dvk_rmt_unqueue_net_locked(rc);
+	}
 	mmget(rc->mm);
 	return rc->mm;
 }
@@ -661,7 +656,11 @@ static int dvk_rmt_request_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
 	case DVK_CMD_SNDREC_MSG:
 		return dvk_rmt_put_msg_locked(q, dst, c, rmp);
 	case DVK_CMD_REPLY_MSG:
-		/* Only the reply a local sendrec to @q, already sent, waits for. */
+		/*
+		 * Only the reply a local sendrec to @q, already sent, waits for.
+		 * Not acknowledged when taken (the replier does not wait); a
+		 * refused one is (dvk_put2lcl()).
+		 */
 		if (!dst->rcmd || dst->rcmd->cmd.c_cmd != DVK_CMD_SNDREC_MSG ||
 		    dst->usr.p_getfrom != q->usr.p_endpoint || READ_ONCE(dst->rcmd->queued))
 			return EDVSPROCSTS;
@@ -675,8 +674,6 @@ static int dvk_rmt_request_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
 			dvk_deliver_locked(dst, &m);
 		}
 		q->usr.p_rmtsent++;
-		dvk_rmt_ack_locked(dc, *rmp, c, 0);
-		*rmp = NULL;
 		return 0;
 	case DVK_CMD_NTFY_MSG:
 		if (!dvk_is_sysproc(dc, q->usr.p_nr) || !dvk_is_sysproc(dc, dst->usr.p_nr))
@@ -744,7 +741,8 @@ long dvk_put2lcl(const struct dvk_cmd *c, const void __user *payload)
 		return EDVSBADNODEID;
 	if (c->c_snode < 0 || c->c_snode >= DVK_MAX_NODES)
 		return EDVSNONODE;
-	if (req >= DVK_NR_CMDS || (c->c_cmd & ~(DVK_CMD_ACK | 0xff)))
+	if (req >= DVK_NR_CMDS || (c->c_cmd & ~(DVK_CMD_ACK | 0xff)) ||
+	    (c->c_flags & ~(c->c_cmd == DVK_CMD_COPYIN_DATA ? DVK_CMDF_LAST : 0)))
 		return EDVSBADREQUEST;
 	if (req == DVK_CMD_NONE || req == DVK_CMD_HELLO || req == DVK_CMD_SHUTDOWN ||
 	    req == DVK_CMD_COPYIN_RQST)

@@ -194,32 +194,38 @@ static void *sender_main(void *arg)
 	return NULL;
 }
 
-/* One frame from @fd into @buf (@cap bytes); 0, or -1 with a reason in @why. */
-static int read_frame(struct peer *p, int fd, uint8_t *buf, size_t cap, struct dvk_cmd *c,
+/*
+ * The next frame from @fd through @rb; 0, or -1 with a reason in @why.
+ * *@payload points into @rb, valid until the next call.
+ */
+static int read_frame(struct peer *p, int fd, struct xport_rbuf *rb, struct dvk_cmd *c,
 		      const void **payload, uint64_t *seq, const char **why)
 {
 	size_t total;
 	uint64_t ack;
 	int r;
 
-	if (xport_read_full(fd, buf, WIRE_LEN_PREFIX, p->px->dead_ms)) {
+	if (xport_fill(fd, rb, WIRE_LEN_PREFIX)) {
 		*why = errno == ETIMEDOUT ? "silent for the dead time" : "connection closed";
 		return -1;
 	}
-	r = wire_frame_len(buf, WIRE_LEN_PREFIX, &total);
+	r = wire_frame_len(rb->buf + rb->head, WIRE_LEN_PREFIX, &total);
 	if (r < 0) {
 		*why = wire_strerror(r);
 		return -1;
 	}
-	if (total > cap) {
+	if (total > rb->cap) {
 		*why = "frame too big here";
 		return -1;
 	}
-	if (xport_read_full(fd, buf + WIRE_LEN_PREFIX, total - WIRE_LEN_PREFIX, p->px->dead_ms)) {
-		*why = "connection closed mid-frame";
+	if (xport_fill(fd, rb, total)) {
+		*why = errno == ETIMEDOUT ? "silent mid-frame for the dead time" :
+					    "connection closed mid-frame";
 		return -1;
 	}
-	r = wire_decode(buf, total, c, payload, seq, &ack, p->px->keyed ? &p->px->key : NULL);
+	r = wire_decode(rb->buf + rb->head, total, c, payload, seq, &ack,
+			p->px->keyed ? &p->px->key : NULL);
+	rb->head += total;
 	if (r < 0) {
 		*why = wire_strerror(r);
 		return -1;
@@ -230,10 +236,11 @@ static int read_frame(struct peer *p, int fd, uint8_t *buf, size_t cap, struct d
 static void *receiver_main(void *arg)
 {
 	struct peer *p = arg;
-	uint8_t *buf = malloc(WIRE_MAX_FRAME);
+	/* Room for a whole frame after a partial one. */
+	struct xport_rbuf rb = { .buf = malloc(2 * WIRE_MAX_FRAME), .cap = 2 * WIRE_MAX_FRAME };
 
 	thread_started(p->px, &p->rtid);
-	if (!buf) {
+	if (!rb.buf) {
 		plog(p, "out of memory");
 		return NULL;
 	}
@@ -250,13 +257,15 @@ static void *receiver_main(void *arg)
 		fd = p->in_fd = p->pending_fd;
 		p->pending_fd = -1;
 		pthread_mutex_unlock(&p->lock);
+		rb.head = rb.tail = 0;
+		xport_set_silence(fd, p->px->dead_ms);
 		atomic_store(&p->delivered, 0);
 		r = dvk_proxy_conn(p->node, DVK_CONNECT_RPROXY);
 		if (r < 0)
 			dvk_warn(p, "proxy_conn", r);
 		plog(p, "receiving: connected");
 		while (!why) {
-			if (read_frame(p, fd, buf, WIRE_MAX_FRAME, &c, &payload, &seq, &why))
+			if (read_frame(p, fd, &rb, &c, &payload, &seq, &why))
 				break;
 			if (c.c_snode != p->node || c.c_dnode != p->px->node) {
 				why = "a frame between other nodes";
@@ -289,13 +298,16 @@ static void *receiver_main(void *arg)
 static void take_connection(struct proxy *px, int fd)
 {
 	uint8_t buf[WIRE_HDR_LEN + WIRE_TAG_LEN];
+	/* Exact reads: what follows the HELLO is the receiver thread's to read. */
+	struct xport_rbuf rb = { .buf = buf, .cap = sizeof(buf), .exact = 1 };
 	struct peer fake = { .px = px, .node = -1, .name = "?" }, *p = NULL;
 	const char *why = NULL;
 	const void *payload;
 	struct dvk_cmd c;
 	uint64_t seq;
 
-	if (read_frame(&fake, fd, buf, sizeof(buf), &c, &payload, &seq, &why) || c.c_cmd != DVK_CMD_HELLO) {
+	xport_set_silence(fd, px->dead_ms);
+	if (read_frame(&fake, fd, &rb, &c, &payload, &seq, &why) || c.c_cmd != DVK_CMD_HELLO) {
 		plog(NULL, "refused a connection: %s", why ? why : "it did not start with HELLO");
 		close(fd);
 		return;

@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <linux/tipc.h>
 #include "transport.h"
 
@@ -178,30 +179,41 @@ int xport_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-int xport_read_full(int fd, void *buf, size_t len, int timeout_ms)
+int xport_set_silence(int fd, int timeout_ms)
 {
-	char *p = buf;
+	struct timeval tv = { .tv_sec = timeout_ms / 1000, .tv_usec = timeout_ms % 1000 * 1000 };
 
-	while (len) {
-		struct pollfd pf = { .fd = fd, .events = POLLIN };
-		int r = poll(&pf, 1, timeout_ms);
-		ssize_t n;
+	return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
 
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r == 0)
-			errno = ETIMEDOUT;
-		if (r <= 0)
-			return -1;
-		n = read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n == 0)
+int xport_fill(int fd, struct xport_rbuf *rb, size_t need)
+{
+	if (need > rb->cap) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	if (rb->head == rb->tail)
+		rb->head = rb->tail = 0;
+	if (rb->cap - rb->head < need) {
+		memmove(rb->buf, rb->buf + rb->head, rb->tail - rb->head);
+		rb->tail -= rb->head;
+		rb->head = 0;
+	}
+	while (rb->tail - rb->head < need) {
+		size_t room = rb->exact ? need - (rb->tail - rb->head) : rb->cap - rb->tail;
+		ssize_t n = recv(fd, rb->buf + rb->tail, room, 0);
+
+		if (n > 0) {
+			rb->tail += (size_t)n;
+		} else if (n == 0) {
 			errno = ECONNRESET;
-		if (n <= 0)
 			return -1;
-		p += n;
-		len -= (size_t)n;
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			errno = ETIMEDOUT;
+			return -1;
+		} else if (errno != EINTR) {
+			return -1;
+		}
 	}
 	return 0;
 }

@@ -25,8 +25,29 @@ int xport_listen(const struct xport_addr *a, char *err, size_t errlen);
 int xport_connect(const struct xport_addr *a, int timeout_ms, char *err, size_t errlen);
 int xport_accept(int lfd);
 
-/* Whole-buffer I/O; read_full gives up after @timeout_ms of silence (-1: never). */
+/* Write all of @buf; 0 or -1 (errno set). */
 int xport_write_all(int fd, const void *buf, size_t len);
-int xport_read_full(int fd, void *buf, size_t len, int timeout_ms);
+
+/*
+ * A connection's received bytes: buf[head, tail) not yet consumed. One
+ * read takes as much as the socket has (several small frames in one
+ * system call), except in @exact mode, which never reads past what is
+ * asked for (a connection handed to another reader after its first frame).
+ */
+struct xport_rbuf {
+	unsigned char *buf;
+	size_t cap, head, tail;
+	int exact;
+};
+
+/* Reads on @fd give up after @timeout_ms of silence. 0 or -1. */
+int xport_set_silence(int fd, int timeout_ms);
+
+/*
+ * Make at least @need bytes available at buf + head (@need <= cap); gives
+ * up after the socket's silence time (errno ETIMEDOUT) or at the end of
+ * the stream (ECONNRESET). Bytes already there may move.
+ */
+int xport_fill(int fd, struct xport_rbuf *rb, size_t need);
 
 #endif /* _DVS_TRANSPORT_H */

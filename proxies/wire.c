@@ -22,7 +22,7 @@ enum {
 	OFF_ACK		= 24,	/* u64 highest seq received from the peer */
 	OFF_CRC		= 32,	/* u32 CRC32C of header (this field 0) + payload */
 	OFF_CMD		= 36,	/* u32 c_cmd */
-	OFF_CFLAGS	= 40,	/* u32 c_flags, 0 */
+	OFF_CFLAGS	= 40,	/* u32 c_flags: DVK_CMDF_LAST on COPYIN_DATA, else 0 */
 	OFF_DCID	= 44,	/* s32 c_dcid */
 	OFF_SRC		= 48,	/* s32 c_src */
 	OFF_DST		= 52,	/* s32 c_dst */
@@ -544,7 +544,7 @@ int wire_check_cmd(const struct dvk_cmd *c)
 		return -WIRE_EINVAL;
 	if ((c->c_cmd & ~(uint32_t)DVK_CMD_ACK) >= DVK_NR_CMDS)
 		return -WIRE_ECMD;
-	if (c->c_flags)
+	if (c->c_flags & ~(c->c_cmd == DVK_CMD_COPYIN_DATA ? (uint32_t)DVK_CMDF_LAST : 0u))
 		return -WIRE_ECMDFLAGS;
 	if (c->c_pad)
 		return -WIRE_ERESERVED;

@@ -343,6 +343,9 @@ enum dvk_cmd_code { DVK_CMDS(DVK_CMD_ENUM) DVK_NR_CMDS };
 #define DVK_CMD_COPYIN_ACK	(DVK_CMD_COPYIN_DATA | DVK_CMD_ACK)
 #define DVK_CMD_COPYOUT_DATA	(DVK_CMD_COPYOUT_RQST | DVK_CMD_ACK)	/* errors only */
 
+/* c_flags: the last chunk of a copy stream (COPYIN_DATA only). */
+#define DVK_CMDF_LAST		0x1
+
 /* The largest payload of one command (a copy chunk). */
 #define DVK_CMD_MAXPAYLOAD	65536
 
@@ -364,7 +367,7 @@ struct dvk_vcopy {
 
 struct dvk_cmd {
 	__u32 c_cmd;		/* DVK_CMD_* [| DVK_CMD_ACK] */
-	__u32 c_flags;		/* 0 (reserved for the proxies' use on their side) */
+	__u32 c_flags;		/* DVK_CMDF_* */
 	__s32 c_dcid;
 	__s32 c_src;		/* source endpoint */
 	__s32 c_dst;		/* destination endpoint */

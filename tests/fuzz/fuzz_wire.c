@@ -233,6 +233,9 @@ int main(int argc, char **argv)
 			c.c_id = 1000 + b;
 			c.c_timestamp = 1700000000000000000ull + b;
 			c.c_vcopy.v_bytes = data ? c.c_len : 0;
+			c.c_vcopy.v_rnode = (int16_t)(b & 3);
+			c.c_vcopy.v_dnode = 2;
+			c.c_flags = cmd == DVK_CMD_COPYIN_DATA ? DVK_CMDF_LAST : 0;
 			c.c_msg.m_type = (int32_t)b;
 			for (int keyed = 0; keyed < 2; keyed++) {
 				ssize_t n = wire_encode(f, sizeof(f), &c, pay, seq, 7, keyed ? &fuzz_key : NULL);

@@ -6,6 +6,7 @@
  * acknowledgements either way (errors included), and what losing the link,
  * the node or the proxy does to callers still waiting.
  */
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -155,13 +156,7 @@ static void sendrec_out(void)
 	r.c_msg.m_type = 300;
 	T_EQ(dvk_put2lcl(&r, NULL), 0);
 	T_EQ(t_join(pid), 0);
-	a = next_cmd();
-	T_EQ(a.c_cmd, DVK_CMD_REPLY_ACK);
-	T_EQ(a.c_id, 555);
-	T_EQ(a.c_rcode, 0);
-	T_EQ(a.c_src, c.c_src);
-	T_EQ(a.c_dst, RSRV);
-	T_EQ(a.c_dnode, RNODE);
+	T_EQ(dvk_get2rmt_T(&a, NULL, DVK_TIMEOUT_NOWAIT), EDVSTIMEDOUT);	/* taken: no ack */
 	/* A reply nobody waits for is refused, and node 1 is told so. */
 	T_TRUE(dvk_bind(T_DC, CLI_NR) > 0);
 	r.c_dst = cli_ep();
@@ -205,9 +200,8 @@ static void sendrec_in(void)
 	T_EQ(r.c_dst, RCLI);
 	T_EQ(r.c_msg.m_type, 200);
 	T_EQ(r.c_msg.m_source, srv_ep());
-	a = from1(DVK_CMD_REPLY_ACK, RCLI, r.c_src, r.c_id);
-	T_EQ(dvk_put2lcl(&a, NULL), 0);
-	T_EQ(t_join(pid), 0);
+	T_EQ(t_join(pid), 0);		/* its reply did not wait for node 1 */
+	(void)a;
 	t_down();
 }
 
@@ -433,7 +427,13 @@ static void stale_reply_and_del_node(void)
 	t_down();
 }
 
-/* A reply that never left (timeout) leaves no trace: it can be repeated. */
+/*
+ * A remote reply never blocks, and is given once; one that cannot leave
+ * (no link) leaves no trace: the client still waits, the reply can be
+ * repeated.
+ */
+static int replied[2];		/* server_retry -> reply_repeated */
+
 static int server_retry(void *arg)
 {
 	struct dvk_message m;
@@ -441,28 +441,42 @@ static int server_retry(void *arg)
 	(void)arg;
 	C_EQ(dvk_bind(T_DC, SRV_NR) > 0, 1);
 	C_EQ(dvk_receive(DVK_ANY, &m), 0);
-	C_EQ(dvk_reply_T(RCLI, &m, 100), EDVSTIMEDOUT);
-	C_EQ(dvk_reply_T(RCLI, &m, 5000), 0);
+	C_EQ(t_sync_wait(), true);			/* the link is down now */
+	C_EQ(dvk_reply_T(RCLI, &m, 100), EDVSNOTCONN);
+	C_EQ(write(replied[1], "", 1), 1);
+	C_EQ(t_sync_wait(), true);			/* and up again */
+	C_EQ(dvk_reply_T(RCLI, &m, 100), 0);
+	C_EQ(dvk_reply_T(RCLI, &m, 100), EDVSPROCSTS);	/* answered already */
 	return 0;
 }
 
 static void reply_repeated(void)
 {
 	struct dvk_cmd c, r, a;
+	char byte;
 	pid_t pid;
 
 	up_with_node1();
+	t_sync_init();
+	T_EQ(pipe(replied), 0);
 	pid = t_fork(server_retry, NULL);
 	T_TRUE(t_wait_flags(T_DC, SRV_NR, DVK_RECEIVING));
 	c = from1(DVK_CMD_SNDREC_MSG, RCLI, srv_ep(), 70);
 	T_EQ(dvk_put2lcl(&c, NULL), 0);
-	usleep(500 * 1000);			/* the first reply times out in the queue */
+	T_TRUE(t_wait_state(T_DC, SRV_NR, 0, DVK_RECEIVING));	/* it took the request */
+	T_EQ(dvk_proxy_conn(RNODE, DVK_DISCONNECT_SPROXY), 0);
+	t_sync_post();
+	T_EQ(poll(&(struct pollfd){ .fd = replied[0], .events = POLLIN }, 1, 5000), 1);
+	T_EQ(read(replied[0], &byte, 1), 1);
+	T_EQ(dvk_proxy_conn(RNODE, DVK_CONNECT_SPROXY), 0);
+	t_sync_post();
+	T_EQ(t_join(pid), 0);
 	r = next_cmd();
 	T_EQ(r.c_cmd, DVK_CMD_REPLY_MSG);
+	T_EQ(r.c_dst, RCLI);
 	T_EQ(dvk_get2rmt_T(&a, NULL, DVK_TIMEOUT_NOWAIT), EDVSTIMEDOUT);	/* one reply only */
-	a = from1(DVK_CMD_REPLY_ACK, RCLI, r.c_src, r.c_id);
-	T_EQ(dvk_put2lcl(&a, NULL), 0);
-	T_EQ(t_join(pid), 0);
+	close(replied[0]);
+	close(replied[1]);
 	t_down();
 }
 
@@ -626,16 +640,19 @@ static void copy_to_remote(void)
 		T_EQ(c[i].c_vcopy.v_saddr, (unsigned long)cbuf + off);
 		T_EQ(c[i].c_vcopy.v_daddr, 0x500000 + off);
 		T_EQ(c[i].c_id, c[0].c_id);
+		T_EQ(c[i].c_flags, i == 2 ? DVK_CMDF_LAST : 0);
 		T_TRUE(is_pattern(payload, off, n, 7));
 		off += n;
 	}
 	T_EQ(dvk_get2rmt_T(&a, payload, DVK_TIMEOUT_NOWAIT), EDVSTIMEDOUT);	/* all sent */
 	T_TRUE(t_wait_flags(T_DC, HOLD_NR, DVK_ONCOPY));
-	for (int i = 0; i < 3; i++) {
-		a = from1(DVK_CMD_COPYIN_ACK, RSRV, c[i].c_vcopy.v_rqtr, c[i].c_id);
-		a.c_vcopy = c[i].c_vcopy;
-		T_EQ(dvk_put2lcl(&a, NULL), 0);
-	}
+	/* Node 1 acks the last chunk (a middle one is only progress). */
+	a = from1(DVK_CMD_COPYIN_ACK, RSRV, c[1].c_vcopy.v_rqtr, c[1].c_id);
+	a.c_vcopy = c[1].c_vcopy;
+	T_EQ(dvk_put2lcl(&a, NULL), 0);
+	T_TRUE(t_wait_flags(T_DC, HOLD_NR, DVK_ONCOPY));
+	a.c_vcopy = c[2].c_vcopy;
+	T_EQ(dvk_put2lcl(&a, NULL), 0);
 	T_EQ(t_join(rp), 0);
 	T_EQ(dvk_put2lcl(&a, NULL), EDVSACKDST);	/* the requester is gone */
 	/* An error acknowledged for any chunk is the copy's result. */
@@ -751,6 +768,7 @@ static void copy_between_remotes(void)
 	a.c_vcopy.v_bytes = 3000;
 	T_EQ(dvk_put2lcl(&a, NULL), 0);		/* 3000 of 5000 */
 	T_TRUE(t_wait_flags(T_DC, SRV_NR, DVK_ONCOPY));
+	a.c_vcopy.v_daddr += 3000;			/* the last piece */
 	a.c_vcopy.v_bytes = 2000;
 	T_EQ(dvk_put2lcl(&a, NULL), 0);
 	T_EQ(t_join(rp), 0);
@@ -834,11 +852,19 @@ static void copies_for_remote_requester(void)
 	dp = t_fork(holder, &d);
 	T_TRUE(t_wait_flags(T_DC, HOLD2_NR, DVK_RECEIVING));
 	c.c_dst = c.c_vcopy.v_dst = ep_of(HOLD2_NR);
+	T_EQ(dvk_put2lcl(&c, payload), 0);		/* written, not the last: no ack */
+	T_EQ(dvk_get2rmt_T(&a, payload, DVK_TIMEOUT_NOWAIT), EDVSTIMEDOUT);
+	c.c_flags = DVK_CMDF_LAST;
+	c.c_vcopy.v_daddr += 100;
 	T_EQ(dvk_put2lcl(&c, payload), 0);
 	a = next_cmd();
 	T_EQ(a.c_cmd, DVK_CMD_COPYIN_ACK);
 	T_EQ(a.c_rcode, 0);
+	T_EQ(a.c_id, 33);
+	T_EQ(a.c_vcopy.v_daddr, (unsigned long)cbuf + 100);
 	T_EQ(a.c_vcopy.v_bytes, 100);
+	c.c_flags = 2;					/* no such flag */
+	T_EQ(dvk_put2lcl(&c, payload), EDVSBADREQUEST);
 	release(HOLD2_NR, dp, 3);
 	release(HOLD_NR, sp, 4);
 	t_down();

@@ -962,6 +962,28 @@ static void t_reserved_fields(void)
 	}
 }
 
+/* DVK_CMDF_LAST marks a copy's last chunk; no other flag, no other command. */
+static void t_last_flag(void)
+{
+	struct dvk_cmd c;
+
+	rand_cmd(&c, DVK_CMD_COPYIN_DATA, 10);
+	c.c_flags = DVK_CMDF_LAST;
+	BOTH(&c, pay100, 1, 0);
+	c.c_flags = DVK_CMDF_LAST | 2;
+	BOTH(&c, pay100, 1, -WIRE_ECMDFLAGS);
+	for (uint32_t cmd = 0; cmd < DVK_NR_CMDS; cmd++) {
+		if (cmd == DVK_CMD_COPYIN_DATA || cmd == DVK_CMD_HELLO)
+			continue;
+		rand_cmd(&c, cmd, 10);
+		c.c_flags = DVK_CMDF_LAST;
+		BOTH(&c, pay100, 1, -WIRE_ECMDFLAGS);
+		rand_cmd(&c, cmd | DVK_CMD_ACK, 10);
+		c.c_flags = DVK_CMDF_LAST;
+		BOTH(&c, pay100, 1, -WIRE_ECMDFLAGS);
+	}
+}
+
 /* A copy's requester and destination nodes are node ids, like c_snode. */
 static void t_copy_nodes(void)
 {
@@ -1039,7 +1061,7 @@ static void t_decode_outputs_on_error(void)
 
 	memset(&d, 0x77, sizeof(d));
 	e = d;
-	f[40] = 1;	/* c_flags */
+	f[40] = 2;	/* c_flags: no such flag */
 	fix_frame(f, n, NULL);
 	CHECK_ERR(wire_decode(f, n, &d, &pp, &s, &a, NULL), -WIRE_ECMDFLAGS);
 	CHECK(!memcmp(&d, &e, sizeof(d)) && s == 123 && a == 456 && pp == &s, "outputs written");
@@ -1105,6 +1127,7 @@ int main(void)
 	run("dcid_range", t_dcid_range);
 	run("reserved_fields", t_reserved_fields);
 	run("copy_nodes", t_copy_nodes);
+	run("last_flag", t_last_flag);
 	run("seq_rule", t_seq_rule);
 	run("encode_refuses", t_encode_refuses);
 	run("decode_outputs_on_error", t_decode_outputs_on_error);
