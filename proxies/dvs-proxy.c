@@ -110,7 +110,11 @@ static void thread_started(struct proxy *px, pid_t *tid)
 	pthread_mutex_unlock(&px->start_lock);
 }
 
-/* Send @c; a copy chunk's data already lies in @buf after the header. */
+/*
+ * Send @c as frame @seq; a copy chunk's data already lies in @buf after the
+ * header. 0 (sent), 1 (not encodable: skipped, @seq not used) or -1 (the
+ * connection failed).
+ */
 static int send_frame(struct peer *p, int fd, uint8_t *buf, const struct dvk_cmd *c,
 		      uint64_t seq)
 {
@@ -120,9 +124,10 @@ static int send_frame(struct peer *p, int fd, uint8_t *buf, const struct dvk_cmd
 	if (n < 0) {
 		plog(p, "cannot encode %#x for node %d: %s", c->c_cmd, c->c_dnode,
 		     wire_strerror((int)n));
-		return 0;	/* the kernel gave us something invalid: skip it */
+		return 1;	/* the kernel gave us something invalid: skip it */
 	}
-	return xport_write_all(fd, buf, (size_t)n);
+	return xport_write_all(fd, buf, (size_t)n,
+			       p->px->transport == XPORT_TIPC ? XPORT_TIPC_PIECE : 0);
 }
 
 static int send_hello(struct peer *p, int fd, uint8_t *buf)
@@ -132,7 +137,7 @@ static int send_hello(struct peer *p, int fd, uint8_t *buf)
 		.c_id = p->px->incarnation, .c_timestamp = (uint64_t)time(NULL) * 1000000000ull,
 	};
 
-	return send_frame(p, fd, buf, &h, 0);
+	return send_frame(p, fd, buf, &h, 0) ? -1 : 0;
 }
 
 static void *sender_main(void *arg)
@@ -184,8 +189,11 @@ static void *sender_main(void *arg)
 				usleep(200 * 1000);
 				break;
 			}
-			if (send_frame(p, fd, buf, &c, ++seq))
+			r = send_frame(p, fd, buf, &c, seq + 1);
+			if (r < 0)
 				break;
+			if (r == 0)
+				seq++;
 		}
 		plog(p, "sending: link down");
 		close(fd);

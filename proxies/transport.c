@@ -162,12 +162,12 @@ int xport_accept(int lfd)
 	return fd;
 }
 
-int xport_write_all(int fd, const void *buf, size_t len)
+int xport_write_all(int fd, const void *buf, size_t len, size_t piece)
 {
 	const char *p = buf;
 
 	while (len) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+		ssize_t n = send(fd, p, piece && len > piece ? piece : len, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;

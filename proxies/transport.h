@@ -25,8 +25,19 @@ int xport_listen(const struct xport_addr *a, char *err, size_t errlen);
 int xport_connect(const struct xport_addr *a, int timeout_ms, char *err, size_t errlen);
 int xport_accept(int lfd);
 
-/* Write all of @buf; 0 or -1 (errno set). */
-int xport_write_all(int fd, const void *buf, size_t len);
+/*
+ * Write all of @buf, at most @piece bytes (0: no limit) per send; 0 or -1
+ * (errno set).
+ */
+int xport_write_all(int fd, const void *buf, size_t len, size_t piece);
+
+/*
+ * TIPC: the largest send that leaves as one message within an Ethernet
+ * bearer's MTU. Larger ones are fragmented on the link, and reassembling
+ * them trips a use-after-free in Debian 6.1's TIPC (refcount underflow
+ * in sock_wfree from tipc_sk_filter_rcv, seen with dvs-proxy's copies).
+ */
+#define XPORT_TIPC_PIECE	1024
 
 /*
  * A connection's received bytes: buf[head, tail) not yet consumed. One

@@ -525,11 +525,10 @@ const char *wire_strerror(int err)
 
 /* ---- Validation -------------------------------------------------------- */
 
-/* COPYIN_DATA, COPYOUT_DATA and COPYIN_RQST carry v_bytes of data. */
+/* Only COPYIN_DATA carries data: v_bytes of it. */
 static int carries_data(uint32_t cmd)
 {
-	return cmd == DVK_CMD_COPYIN_DATA || cmd == DVK_CMD_COPYOUT_DATA ||
-	       cmd == DVK_CMD_COPYIN_RQST;
+	return cmd == DVK_CMD_COPYIN_DATA;
 }
 
 /* HELLO and its ack are link frames: never sequenced. */

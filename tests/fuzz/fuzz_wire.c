@@ -217,8 +217,7 @@ int main(int argc, char **argv)
 	for (uint32_t b = 0; b < DVK_NR_CMDS; b++)
 		for (uint32_t ack = 0; ack <= DVK_CMD_ACK; ack += DVK_CMD_ACK) {
 			uint32_t cmd = b | ack;
-			int data = cmd == DVK_CMD_COPYIN_DATA || cmd == DVK_CMD_COPYOUT_DATA ||
-				   cmd == DVK_CMD_COPYIN_RQST;
+			int data = cmd == DVK_CMD_COPYIN_DATA;
 			uint64_t seq = b == DVK_CMD_HELLO ? 0 : 1 + b;
 
 			memset(&c, 0, sizeof(c));
