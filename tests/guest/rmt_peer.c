@@ -24,10 +24,11 @@
  *   rmt_peer bench SRV COUNT   the median ECHO round trip, for make bench.
  *   rmt_peer bench-copy SRV COUNT BYTES   the median time and rate of
  *       pulling BYTES from the server's buffer into this process's.
- *   rmt_peer client SRV [NAME [basic]]   binds DC0 slot 2 and runs the
- *       cases against the server endpoint SRV (on another node), printing
+ *   rmt_peer client SRV [NAME [basic [SRV2]]]   binds DC0 slot 2 and runs
+ *       the cases against the server endpoint SRV (on another node), printing
  *       PASS/FAIL lines as NAME/case (default two-nodes); "basic" leaves out
- *       the cases that kill the server's proxy and node.
+ *       the cases that kill the server's proxy and node; SRV2, a server on a
+ *       third node, adds copies between the two servers.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -286,20 +287,25 @@ static void copies_by_server(void)
 }
 
 /*
- * vcopy with the server, on another node, as a party: it must be waiting
- * in receive, which it is between requests (retry while it is not yet).
+ * vcopy with servers on other nodes as parties: they must be waiting in
+ * receive, which they are between requests (retry while one is not yet).
  */
-static long vcopy_with_server(int to_server, void *sbuf, long n)
+static long vcopy_retry(int src, void *saddr, int dst, void *daddr, long n)
 {
 	long r = EDVSPROCSTS;
 
 	for (int i = 0; i < 100 && r == EDVSPROCSTS; i++) {
-		r = to_server ? dvk_vcopy(DVK_SELF, buf, srv, sbuf, n) :
-				dvk_vcopy(srv, sbuf, DVK_SELF, buf, n);
+		r = dvk_vcopy(src, saddr, dst, daddr, n);
 		if (r == EDVSPROCSTS)
 			usleep(10 * 1000);
 	}
 	return r;
+}
+
+static long vcopy_with_server(int to_server, void *sbuf, long n)
+{
+	return to_server ? vcopy_retry(DVK_SELF, buf, srv, sbuf, n) :
+			   vcopy_retry(srv, sbuf, DVK_SELF, buf, n);
 }
 
 /* This client copies into and out of the server's memory. */
@@ -325,6 +331,47 @@ static void copies_by_client(void)
 	T_EQ(vcopy_with_server(0, (void *)16, 4096), EDVSFAULT);
 	T_EQ(vcopy_with_server(1, (void *)16, 4096), EDVSFAULT);
 	T_EQ(echo_msg(0, &m), 0);
+}
+
+/* The copy buffer address of server @ep (from an ECHO). */
+static void *buffer_of(int ep)
+{
+	struct dvk_message m;
+	int keep = srv;
+	void *b = NULL;
+
+	srv = ep;
+	if (echo_msg(0, &m) == 0)
+		b = (void *)(uintptr_t)m.m_u.m1.p1;
+	srv = keep;
+	return b;
+}
+
+/*
+ * A copy between two servers on two other nodes (COPYRMT): the server's
+ * node streams straight to srv2's, which acknowledges to us. We fill the
+ * server's buffer first and ask srv2 to check what it got.
+ */
+static int srv2;
+
+static void copies_between_servers(void)
+{
+	void *b1 = buffer_of(srv), *b2 = buffer_of(srv2);
+	struct dvk_message m;
+	int keep = srv;
+
+	T_TRUE(b1 && b2);
+	for (size_t i = 0; i < sizeof(copy_sizes) / sizeof(copy_sizes[0]); i++) {
+		long n = copy_sizes[i];
+
+		fill(CBUF, (int)i + 100);
+		T_EQ(vcopy_with_server(1, b1, n), n);
+		T_EQ(vcopy_retry(srv, b1, srv2, b2, n), n);
+		srv = srv2;
+		T_EQ(ask(CHECK, n, (int)i + 100, &m), 0);
+		srv = keep;
+		T_EQ(m.m_u.m1.i2, 1);
+	}
 }
 
 /* The server's proxy dies mid-call: the call fails, the link comes back. */
@@ -432,8 +479,8 @@ int main(int argc, char **argv)
 		srv = atoi(argv[2]);
 		return bench_copy(atoi(argv[3]) > 0 ? atoi(argv[3]) : 1, atol(argv[4]));
 	}
-	if (argc < 3 || argc > 5 || strcmp(argv[1], "client")) {
-		fprintf(stderr, "usage: rmt_peer server CMD | client SERVER_EP [NAME [basic]]\n");
+	if (argc < 3 || argc > 6 || strcmp(argv[1], "client")) {
+		fprintf(stderr, "usage: rmt_peer server CMD | client SERVER_EP [NAME [basic [SERVER2_EP]]]\n");
 		return 2;
 	}
 	srv = atoi(argv[2]);
@@ -449,7 +496,11 @@ int main(int argc, char **argv)
 	T_RUN(remote_errors);
 	T_RUN(copies_by_server);
 	T_RUN(copies_by_client);
-	if (argc == 5 && !strcmp(argv[4], "basic"))
+	if (argc == 6) {
+		srv2 = atoi(argv[5]);
+		T_RUN(copies_between_servers);
+	}
+	if (argc >= 5 && !strcmp(argv[4], "basic"))
 		return t_summary();
 	T_RUN(proxy_killed_mid_call);
 	T_RUN(node_killed_mid_call);
