@@ -292,10 +292,13 @@ static bool dvk_may_bind(struct dvk_dc *dc, struct task_struct *target, int nr)
  * @name: for RMT_BIND, the remote process's name (kernel copy), else NULL.
  *
  * Binding a local process needs CAP_SYS_ADMIN, except that the DC's owner
- * may bind its own processes to user slots.
+ * may bind its own processes to user slots. A remote registration only
+ * records where the endpoint lives (so scripts may register before their
+ * proxy is up); whether its node is attached, in the DC and linked is
+ * checked by every call to it (EDVSNOPROXY, EDVSNODCNODE, EDVSNOTCONN).
  *
  * Return: the new endpoint, or EDVSDVSINIT, EDVSBINDTYPE, EDVSBADDCID,
- * EDVSDCNOTRUN, EDVSBADPROC, EDVSBADNODEID, EDVSNODCNODE, EDVSBADPID,
+ * EDVSDCNOTRUN, EDVSBADPROC, EDVSBADNODEID, EDVSENDPOINT, EDVSBADPID,
  * EDVSPERM, EDVSSLOTUSED, EDVSBUSY (the process is bound already).
  */
 long dvk_bind(int oper, int dcid, int pid, s32 ep, int nodeid, const char *name)
