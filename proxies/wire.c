@@ -634,36 +634,21 @@ ssize_t wire_encode(void *buf, size_t cap, const struct dvk_cmd *c, const void *
 
 int wire_frame_len(const void *buf, size_t have, size_t *total)
 {
-	const uint8_t *p = buf;
-	uint32_t flags, len;
+	unsigned long t;
+	int r;
 
 	if ((!buf && have) || !total)
 		return -WIRE_EINVAL;
-	if (have < OFF_MAGIC + 4)
-		return -WIRE_EINCOMPLETE;
-	if (wire_get32(p + OFF_MAGIC) != WIRE_MAGIC)
-		return -WIRE_EMAGIC;
-	if (have < OFF_MAJOR + 1)
-		return -WIRE_EINCOMPLETE;
-	if (p[OFF_MAJOR] != WIRE_VERSION_MAJOR)
-		return -WIRE_EVERSION;
-	if (have < OFF_HDRLEN + 2)
-		return -WIRE_EINCOMPLETE;
-	if (wire_get16(p + OFF_HDRLEN) != WIRE_HDR_LEN)
-		return -WIRE_EHDRLEN;
-	if (have < OFF_FLAGS + 4)
-		return -WIRE_EINCOMPLETE;
-	flags = wire_get32(p + OFF_FLAGS);
-	if (flags & ~WIRE_F_ALL)
-		return -WIRE_EFLAGS;
-	if (have < OFF_PAYLEN + 4)
-		return -WIRE_EINCOMPLETE;
-	len = wire_get32(p + OFF_PAYLEN);
-	if (len > DVK_CMD_MAXPAYLOAD)
-		return -WIRE_ETOOBIG;
-	*total = WIRE_FRAME_LEN(len, flags & WIRE_F_TAG);
-	return 0;
+	r = dvk_frame_len(buf, have, &t);
+	if (!r)
+		*total = t;
+	return r;
 }
+
+_Static_assert(WIRE_EINCOMPLETE == DVK_FRAME_EINCOMPLETE && WIRE_EMAGIC == DVK_FRAME_EMAGIC &&
+	       WIRE_EVERSION == DVK_FRAME_EVERSION && WIRE_EHDRLEN == DVK_FRAME_EHDRLEN &&
+	       WIRE_EFLAGS == DVK_FRAME_EFLAGS && WIRE_ETOOBIG == DVK_FRAME_ETOOBIG,
+	       "wire_frame_len() returns dvk_frame_len()'s errors");
 
 int wire_decode(const void *buf, size_t len, struct dvk_cmd *c, const void **payload,
 		uint64_t *seq, uint64_t *ack, const struct wire_key *key)

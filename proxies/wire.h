@@ -18,19 +18,20 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <dvk/dvk_abi.h>
+#include <dvk/dvk_frame.h>
 
 /* Bytes 0..3 of every frame: "DVSW"; as a little-endian u32, WIRE_MAGIC. */
-#define WIRE_MAGIC		0x57535644u
-#define WIRE_VERSION_MAJOR	2	/* another major is rejected (WIRE_EVERSION) */
+#define WIRE_MAGIC		DVK_FRAME_MAGIC
+#define WIRE_VERSION_MAJOR	DVK_FRAME_MAJOR	/* another major is rejected (WIRE_EVERSION) */
 #define WIRE_VERSION_MINOR	0	/* any minor of our major is accepted */
 
-#define WIRE_HDR_LEN		192	/* the fixed header */
-#define WIRE_LEN_PREFIX		16	/* what wire_frame_len() needs to see */
-#define WIRE_TAG_LEN		8	/* the SipHash-2-4 tag after the payload */
-#define WIRE_MAX_FRAME		(WIRE_HDR_LEN + DVK_CMD_MAXPAYLOAD + WIRE_TAG_LEN)
+#define WIRE_HDR_LEN		DVK_FRAME_HDR_LEN	/* the fixed header, 192 bytes */
+#define WIRE_LEN_PREFIX		DVK_FRAME_PREFIX	/* what wire_frame_len() needs to see */
+#define WIRE_TAG_LEN		DVK_FRAME_TAG_LEN	/* the SipHash-2-4 tag after the payload */
+#define WIRE_MAX_FRAME		DVK_FRAME_MAX
 
 /* Frame flags (header bytes 8..11); any other bit is WIRE_EFLAGS. */
-#define WIRE_F_TAG		0x1u	/* a WIRE_TAG_LEN-byte tag follows the payload */
+#define WIRE_F_TAG		DVK_FRAME_F_TAG	/* a WIRE_TAG_LEN-byte tag follows the payload */
 #define WIRE_F_ALL		WIRE_F_TAG
 
 /* The length of a frame carrying @payload bytes, with or without a tag. */
@@ -39,15 +40,16 @@
 
 /*
  * X(name, text) for every error, in value order from 1; functions return the
- * negated value. Used for enum wire_err, wire_strerror() and the tests.
+ * negated value. Used for enum wire_err, wire_strerror() and the tests. The
+ * first six are dvk_frame_len()'s (include/dvk/dvk_frame.h), same values.
  */
 #define WIRE_ERRORS(X)							\
-	X(WIRE_EINCOMPLETE, "incomplete frame: read more bytes")	\
-	X(WIRE_EMAGIC,	  "bad magic: not a DVS wire frame")		\
-	X(WIRE_EVERSION,  "unsupported wire format major version")	\
-	X(WIRE_EHDRLEN,	  "header length field is not WIRE_HDR_LEN")	\
-	X(WIRE_EFLAGS,	  "unknown frame flag bits")			\
-	X(WIRE_ETOOBIG,	  "payload length exceeds DVK_CMD_MAXPAYLOAD")	\
+	X(WIRE_EINCOMPLETE, DVK_FRAME_TEXT_EINCOMPLETE)			\
+	X(WIRE_EMAGIC,	  DVK_FRAME_TEXT_EMAGIC)				\
+	X(WIRE_EVERSION,  DVK_FRAME_TEXT_EVERSION)			\
+	X(WIRE_EHDRLEN,	  DVK_FRAME_TEXT_EHDRLEN)			\
+	X(WIRE_EFLAGS,	  DVK_FRAME_TEXT_EFLAGS)				\
+	X(WIRE_ETOOBIG,	  DVK_FRAME_TEXT_ETOOBIG)			\
 	X(WIRE_ELENGTH,	  "buffer is longer than the frame")		\
 	X(WIRE_ECRC,	  "CRC32C checksum mismatch (frame corrupted)")	\
 	X(WIRE_ENOTAG,	  "authentication tag missing (a key is configured)") \
@@ -55,7 +57,7 @@
 	X(WIRE_EMAC,	  "authentication tag mismatch (wrong key or forged frame)") \
 	X(WIRE_ECMD,	  "unknown command")				\
 	X(WIRE_ECMDFLAGS, "unknown command flag bits (c_flags)")	\
-	X(WIRE_ERESERVED, "reserved field not zero (c_pad or v_pad)")	\
+	X(WIRE_ERESERVED, "reserved field not zero (c_pad)")		\
 	X(WIRE_EPAYLOAD,  "payload length inconsistent with the command") \
 	X(WIRE_ENODE,	  "node id out of [0, DVK_MAX_NODES) or source node == destination node") \
 	X(WIRE_EDCID,	  "DC id out of [0, DVK_MAX_DCS)")		\
