@@ -188,6 +188,7 @@ struct dvk_pair {
  * @nodes: the nodes whose loss ends the caller's wait (one bit each).
  * @mm: for a copy stream (COPYIN_DATA chunks), the source's memory
  *	(a reference held); NULL for a single command.
+ * @data: a relayed COPYIN_DATA's payload (c_len bytes, kmalloc'd), else NULL.
  * @off: a stream's bytes handed out so far.
  * @len: the copy's (or the stream's) length.
  */
@@ -199,6 +200,7 @@ struct dvk_rcmd {
 	bool progress;
 	u32 nodes;
 	struct mm_struct *mm;
+	void *data;
 	u64 off;
 	u64 len;
 };
@@ -274,6 +276,10 @@ void dvk_rmt_free(struct dvk_rcmd *rc);
 void dvk_rmt_leave_locked(struct dvk_proc *p, struct dvk_rcmd *rc);
 int dvk_rmt_call_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_rcmd *rc,
 			struct dvk_wait *w, int pxid, bool rec, long *t, bool *unsent);
+
+/* relay.c: commands for a third node */
+long dvk_rmt_relay(struct dvk_pair *px, const struct dvk_cmd *c, const void __user *payload,
+		   struct dvk_rmsg **rmp);
 
 /* rcopy.c: vcopy with parties on other nodes */
 static inline bool dvk_is_copy_cmd(u32 req)

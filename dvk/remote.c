@@ -51,6 +51,7 @@ void dvk_rmt_free(struct dvk_rcmd *rc)
 {
 	if (rc->mm)
 		mmput_async(rc->mm);
+	kfree(rc->data);
 	kfree(container_of(rc, struct dvk_rmsg, ack));
 }
 
@@ -534,7 +535,7 @@ long dvk_get2rmt(struct dvk_cmd *out, void __user *payload, long timeout_ms)
 		finish_wait(&px->wq, &wait);
 		spin_lock(&dvk_net_lock);
 	}
-	if (rc && rc->mm && !payload) {
+	if (rc && (rc->mm || rc->data) && !payload) {
 		rc = NULL;
 		ret = EDVSFAULT;
 	}
@@ -542,7 +543,8 @@ long dvk_get2rmt(struct dvk_cmd *out, void __user *payload, long timeout_ms)
 		struct dvk_node *n = &dvk_nodes[rc->cmd.c_dnode];
 
 		mm = dvk_rmt_take_net_locked(px, rc, out);
-		out->c_timestamp = ktime_get_real_ns();
+		if (!rc->data)	/* a relayed command keeps its first timestamp */
+			out->c_timestamp = ktime_get_real_ns();
 		if (n->pxid == px - dvk_pairs) {
 			n->usr.n_pxsent++;
 			n->usr.n_stimestamp = out->c_timestamp;
@@ -556,6 +558,8 @@ long dvk_get2rmt(struct dvk_cmd *out, void __user *payload, long timeout_ms)
 			out->c_rcode = EDVSFAULT;
 		mmput(mm);
 	}
+	if (rc && rc->data && copy_to_user(payload, rc->data, out->c_len))
+		out->c_rcode = EDVSFAULT;	/* a relayed chunk */
 	if (rc)
 		dvk_rmt_free(rc);
 	return ret;
@@ -718,9 +722,10 @@ static int dvk_rmt_ackd_locked(struct dvk_dc *dc, const struct dvk_cmd *c)
  * carrying the error, which is also returned; an acknowledgement nobody
  * waits for any more (the caller timed out) returns EDVSACKSRC.
  *
+ * A command for a third node is relayed to it (dvk_rmt_relay()).
+ *
  * Return: 0, or EDVSBADPROXY (not a receiver proxy), EDVSBADNODEID
- * (c_dnode is not this node), EDVSNONODE (c_snode not served by this
- * pair), EDVSNOTCONN, EDVSBADDCID, EDVSDCNOTRUN, EDVSNODCNODE,
+ * (c_dnode out of range), EDVSNONODE (c_snode not served by this pair), EDVSNOTCONN, EDVSBADDCID, EDVSDCNOTRUN, EDVSNODCNODE,
  * EDVSBADREQUEST, EDVSNOMEM, the request's own errors, EDVSACKDST,
  * EDVSACKSRC.
  */
@@ -737,9 +742,9 @@ long dvk_put2lcl(const struct dvk_cmd *c, const void __user *payload)
 		return EDVSBADPROXY;
 	if (!READ_ONCE(dvk_dvs.initialized))
 		return EDVSDVSINIT;
-	if (c->c_dnode != READ_ONCE(dvk_dvs.usr.d_nodeid))
+	if (c->c_dnode < 0 || c->c_dnode >= DVK_MAX_NODES)
 		return EDVSBADNODEID;
-	if (c->c_snode < 0 || c->c_snode >= DVK_MAX_NODES)
+	if (c->c_snode < 0 || c->c_snode >= DVK_MAX_NODES || c->c_snode == c->c_dnode)
 		return EDVSNONODE;
 	if (req >= DVK_NR_CMDS || (c->c_cmd & ~(DVK_CMD_ACK | 0xff)) ||
 	    (c->c_flags & ~(c->c_cmd == DVK_CMD_COPYIN_DATA ? DVK_CMDF_LAST : 0)))
@@ -770,6 +775,10 @@ long dvk_put2lcl(const struct dvk_cmd *c, const void __user *payload)
 	spin_unlock(&dvk_net_lock);
 	if (ret)
 		goto out;
+	if (c->c_dnode != READ_ONCE(dvk_dvs.usr.d_nodeid)) {
+		ret = dvk_rmt_relay(px, c, payload, &rm);
+		goto out;
+	}
 	ret = dvk_dc_find(c->c_dcid, false, &dc);
 	if (ret)
 		goto out;

@@ -12,7 +12,8 @@
 # The source is Debian's linux-source-6.1 tarball, unpacked once into
 # build/src/ and patched with uml/patches/series. The DVK core (dvk/) and the
 # ABI headers (include/dvk/) are linked into that tree as ipc/dvk and
-# include/dvk, so editing them needs no re-unpack and rebuilds incrementally.
+# include/dvk, the bridge driver (guest-driver/) as arch/um/drivers/dvsbridge,
+# so editing them needs no re-unpack and rebuilds incrementally.
 # The tree is unpacked again only when the tarball or a patch changes.
 set -euo pipefail
 
@@ -58,6 +59,7 @@ if [ "$(cat "$build/src/.stamp" 2>/dev/null)" != "$stamp" ]; then
 fi
 ln -sfn "$(realpath --relative-to="$src/ipc" "$top/dvk")" "$src/ipc/dvk"
 ln -sfn "$(realpath --relative-to="$src/include" "$top/include/dvk")" "$src/include/dvk"
+ln -sfn "$(realpath --relative-to="$src/arch/um/drivers" "$top/guest-driver")" "$src/arch/um/drivers/dvsbridge"
 
 # ccache keyed on paths relative to the checkout, so a fresh clone elsewhere
 # (CI) reuses what an earlier build compiled.

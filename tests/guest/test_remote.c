@@ -270,8 +270,17 @@ static void rejections(void)
 	T_EQ(a.c_rcode, EDVSLCLPROC);
 	/* Malformed or misdirected: refused, nothing answered. */
 	c = from1(DVK_CMD_SEND_MSG, RCLI, RSRV, 4);
-	c.c_dnode = 2;
+	c.c_dnode = 32;
 	T_EQ(dvk_put2lcl(&c, NULL), EDVSBADNODEID);
+	c.c_dnode = 2;				/* for a node not attached here */
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSNOPROXY);
+	a = next_cmd();				/* answered in node 2's name */
+	T_EQ(a.c_cmd, DVK_CMD_SEND_ACK);
+	T_EQ(a.c_rcode, EDVSNOPROXY);
+	T_EQ(a.c_snode, 2);
+	T_EQ(a.c_dnode, RNODE);
+	T_EQ(a.c_dst, RCLI);
+	T_EQ(a.c_id, 4);
 	c = from1(DVK_CMD_SEND_MSG, RCLI, RSRV, 4);
 	c.c_snode = 2;
 	T_EQ(dvk_put2lcl(&c, NULL), EDVSNONODE);		/* not a node this pair serves */
@@ -870,6 +879,76 @@ static void copies_for_remote_requester(void)
 	t_down();
 }
 
+/* ---- Relaying (put2rmt) -------------------------------------------- */
+
+/* Pair 2's sender proxy: takes what node 1 sent for node 2 through us. */
+static int pair2_sender(void *arg)
+{
+	struct dvk_cmd c;
+
+	(void)arg;
+	C_EQ(t_sync_wait(), true);			/* pair 2 is bound and connected */
+	C_EQ(dvk_get2rmt_T(&c, payload, 2000), 0);
+	C_EQ(c.c_cmd, DVK_CMD_SEND_MSG);
+	C_EQ(c.c_snode, RNODE);				/* unchanged: still node 1's */
+	C_EQ(c.c_dnode, NODE2);
+	C_EQ(c.c_src, RCLI);
+	C_EQ(c.c_dst, RNODE2_EP);
+	C_EQ(c.c_id, 41);
+	C_EQ(c.c_msg.m_type, 77);
+	C_EQ(dvk_get2rmt_T(&c, payload, 2000), 0);
+	C_EQ(c.c_cmd, DVK_CMD_COPYIN_DATA);
+	C_EQ(c.c_len, 3000);
+	C_EQ(c.c_flags, DVK_CMDF_LAST);
+	C_EQ(is_pattern(payload, 0, 3000, 5), true);
+	return 0;
+}
+
+/*
+ * A command from node 1 for node 2, which another pair serves here, goes
+ * to that pair's sender unchanged, data included; one that would go back
+ * where it came from is refused and answered.
+ */
+static void relay_to_third_node(void)
+{
+	struct dvk_cmd c, a;
+	pid_t px2;
+
+	up_with_node1();
+	t_sync_init();
+	px2 = t_fork(pair2_sender, NULL);
+	T_EQ(dvk_proxies_bind("px2", NODE2, px2, px2, 65536), NODE2);
+	T_EQ(dvk_node_up("node2", NODE2, NODE2), NODE2);
+	T_EQ(dvk_add_node(T_DC, NODE2), 0);
+	T_EQ(dvk_proxy_conn(NODE2, DVK_CONNECT_SPROXY), 0);
+	t_sync_post();
+	c = from1(DVK_CMD_SEND_MSG, RCLI, RNODE2_EP, 41);
+	c.c_dnode = NODE2;
+	c.c_msg.m_type = 77;
+	T_EQ(dvk_put2lcl(&c, NULL), 0);
+	c = from1(DVK_CMD_COPYIN_DATA, RCLI, RNODE2_EP, 42);
+	c.c_dnode = NODE2;
+	c.c_flags = DVK_CMDF_LAST;
+	c.c_vcopy = (struct dvk_vcopy){ .v_src = RCLI, .v_dst = RNODE2_EP, .v_rqtr = RCLI,
+		.v_rnode = RNODE, .v_dnode = NODE2, .v_bytes = 3000 };
+	c.c_len = 3000;
+	fill(payload, 0, 3000, 5);
+	T_EQ(dvk_put2lcl(&c, payload), 0);
+	T_EQ(t_join(px2), 0);
+	/* Node 3 is behind node 1's own pair: no way on but back. */
+	T_EQ(dvk_node_up("node3", 3, RNODE), 3);
+	T_EQ(dvk_add_node(T_DC, 3), 0);
+	c = from1(DVK_CMD_SNDREC_MSG, RCLI, DVK_ENDPOINT(1, 40), 43);
+	c.c_dnode = 3;
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSBADNODEID);
+	a = next_cmd();
+	T_EQ(a.c_cmd, DVK_CMD_SNDREC_ACK);
+	T_EQ(a.c_snode, 3);
+	T_EQ(a.c_rcode, EDVSBADNODEID);
+	T_EQ(a.c_id, 43);
+	t_down();
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -888,5 +967,6 @@ int main(void)
 	T_RUN(copy_from_remote);
 	T_RUN(copy_between_remotes);
 	T_RUN(copies_for_remote_requester);
+	T_RUN(relay_to_third_node);
 	return t_summary();
 }
