@@ -97,13 +97,18 @@ $(B)/tools/%: tools/%.c $(B)/lib/libdvk.a $(ABI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -static $< $(B)/lib/libdvk.a -o $@
 
-$(B)/guest-tests/%: tests/guest/%.c tests/guest/test_util.c tests/guest/test_util.h $(B)/lib/libdvk.a $(ABI_HDRS)
+$(B)/guest-tests/%: tests/guest/%.c tests/guest/test_util.c tests/guest/test_util.h tests/bridge/bridge_frame.h $(B)/lib/libdvk.a $(ABI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -Itests/guest -static $< tests/guest/test_util.c $(B)/lib/libdvk.a -lpthread -o $@
 
 $(B)/host-tests/%: tests/host/%.c $(LIB_SRCS) $(ABI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) $< $(LIB_SRCS) -o $@
+
+# The bridge driver's test: its scripted host end (the guest end is tests/guest/bridge_dev.c).
+$(B)/test-helpers/bridge_host: tests/bridge/bridge_host.c tests/bridge/bridge_frame.h $(ABI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) $< -o $@
 
 # The proxies' wire codec: WIRE_SRCS and the rule for its unit test.
 include proxies/proxies.mk
@@ -120,7 +125,7 @@ demo: deps
 	@tools/demo.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all modules $(HOST_TESTS)
+	@$(MAKE) --no-print-directory all modules $(HOST_TESTS) $(B)/test-helpers/bridge_host
 	@B=$(B) tests/run.sh
 
 # Figures go to stdout and to $(B)/bench.txt; never asserted (see tools/bench.sh):

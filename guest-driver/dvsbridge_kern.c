@@ -321,7 +321,7 @@ static ssize_t dvsbr_read(struct file *file, char __user *ubuf, size_t count, lo
 static int dvsbr_check_frame(const unsigned char *buf, size_t len)
 {
 	static const char *const why[] = {
-		[DVK_FRAME_EINCOMPLETE] = DVK_FRAME_TEXT_EINCOMPLETE,
+		[DVK_FRAME_EINCOMPLETE] = "shorter than a frame header",
 		[DVK_FRAME_EMAGIC] = DVK_FRAME_TEXT_EMAGIC,
 		[DVK_FRAME_EVERSION] = DVK_FRAME_TEXT_EVERSION,
 		[DVK_FRAME_EHDRLEN] = DVK_FRAME_TEXT_EHDRLEN,

@@ -189,6 +189,23 @@ grep -q '^dvs-tests: end' "$log" && result PASS module-uml/all-programs-ran ||
 	result FAIL module-uml/all-programs-ran "the run stopped early; see $log"
 cmd_done module-uml "$log" $rc
 
+echo "== the bridge driver: /dev/uml01 in the test kernel, a scripted host end on its socket"
+d=$work/bridge
+mkdir -p "$d"
+echo '/usr/lib/dvs-tests/bridge_dev 1' > "$d/cmd.sh"
+log=$logs/bridge-dev.log
+# The host end starts after the guest has opened the device: the guest waits for it.
+( sleep 3; exec "$B/test-helpers/bridge_host" "$d/br.sock" ) > "$logs/bridge-host.log" 2>&1 &
+pids+=($!)
+boot_uml "$B/kernel-test/linux" "$log" brdev 300 dvs.run=cmd dvs.hostdir="$d" \
+	dvs.cmd=/host/cmd.sh dvs.node=1 dvs.bridge="$d/br.sock"
+rc=$?
+wait "${pids[-1]}"
+hrc=$?
+count "$logs/bridge-host.log"
+[ $hrc = 0 ] || result FAIL bridge-host/exit "exit $hrc; see $logs/bridge-host.log"
+cmd_done bridge-dev "$log" $rc
+
 echo "== two UML nodes on a uml_switch, linked by dvs-proxy over TCP (test kernel)"
 sw=$work/switch.ctl
 uml_switch -unix "$sw" > "$logs/uml-switch.log" 2>&1 < /dev/null &
