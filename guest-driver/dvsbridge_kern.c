@@ -16,8 +16,10 @@
  *            and the host side has room.
  *
  * The link exists while the device is open: the guest connects every half
- * second until the host proxy listens, and again after a loss; closing the
- * device drops it. One process holds the device at a time (EBUSY).
+ * second until the host proxy listens, and again after a loss once the
+ * reader has been told of it (so a new link's frames never come before the
+ * old link's ENOTCONN); closing the device drops it. One process holds the
+ * device at a time (EBUSY).
  *
  * Locking: br->wmutex (writers; the socket's teardown), then br->lock
  * (everything else; taken in the socket's IRQ handlers).
@@ -196,8 +198,12 @@ static void dvsbr_connect_work(struct work_struct *work)
 	struct dvsbr *br = container_of(to_delayed_work(work), struct dvsbr, connect_work);
 	int fd, rirq, wirq;
 
-	if (!READ_ONCE(br->open) || br->fd >= 0)
-		return;
+	spin_lock_irq(&br->lock);
+	if (!br->open || br->fd >= 0 || br->lost) {
+		spin_unlock_irq(&br->lock);
+		return;		/* dvsbr_read() calls again once the loss is read */
+	}
+	spin_unlock_irq(&br->lock);
 	fd = dvsbr_user_connect(br->path);
 	if (fd < 0) {
 		if (!br->waiting_said)
@@ -306,6 +312,7 @@ static ssize_t dvsbr_read(struct file *file, char __user *ubuf, size_t count, lo
 		if (br->lost) {
 			br->lost = false;
 			spin_unlock_irq(&br->lock);
+			schedule_delayed_work(&br->connect_work, 0);
 			return -ENOTCONN;
 		}
 		spin_unlock_irq(&br->lock);

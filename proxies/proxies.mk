@@ -10,7 +10,7 @@ $(B)/host-tests/test_wire: tests/host/test_wire.c $(WIRE_SRCS) proxies/wire.h $(
 	$(CC) $(SAN_CFLAGS) $< $(WIRE_SRCS) -o $@
 
 # dvs-proxy: static, like the other tools, so the guest's rootfs needs no libc for it.
-PROXY_SRCS := proxies/dvs-proxy.c proxies/transport.c $(WIRE_SRCS)
-$(B)/tools/dvs-proxy: $(PROXY_SRCS) proxies/transport.h proxies/wire.h $(B)/lib/libdvk.a $(ABI_HDRS)
+PROXY_SRCS := proxies/dvs-proxy.c proxies/transport.c proxies/bridge.c $(WIRE_SRCS)
+$(B)/tools/dvs-proxy: $(PROXY_SRCS) proxies/transport.h proxies/bridge.h proxies/wire.h $(B)/lib/libdvk.a $(ABI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -Iproxies -static $(PROXY_SRCS) $(B)/lib/libdvk.a -lpthread -o $@

@@ -258,17 +258,22 @@ for transport in tcp tipc; do
 	cmd_done "hostvm-uml-$transport" "$log.txt" "$rc"
 done
 
-echo "== a three-node DC: the host VM (node 0) and two UML guests inside it (nodes 1, 2) on a bridge"
-log=$logs/hostvm-three.log
-start=$(date +%s)
-B=$B tools/hostvm.sh run --mem 1536 --timeout 900 --log "$log" --module tun --module bridge \
-	--add "$B/host-mod/debian/dvk.ko:/lib/modules/dvk/dvk.ko" \
-	--add "$B/kernel-main/linux:/usr/lib/dvs/linux" --add "$B/rootfs.img:/var/lib/dvs/root.img" \
-	-- /usr/lib/dvs-tests/hostvm-three.sh /lib/modules/dvk > "$log.out" 2>&1
-rc=$?
-echo "   three nodes ran in $(( $(date +%s) - start )) s (exit $rc)"
-tr -d '\r' < "$log" > "$log.txt" 2>/dev/null
-cmd_done hostvm-three "$log.txt" "$rc"
+for transport in tcp uml; do
+	case $transport in
+	tcp) echo "== a three-node DC: the host VM (node 0) and two UML guests inside it (nodes 1, 2) on a bridge" ;;
+	uml) echo "== the same over /dev/umlXX bridges: each guest linked to the host only, the host relaying" ;;
+	esac
+	log=$logs/hostvm-three-$transport.log
+	start=$(date +%s)
+	B=$B tools/hostvm.sh run --mem 1536 --timeout 900 --log "$log" --module tun --module bridge \
+		--add "$B/host-mod/debian/dvk.ko:/lib/modules/dvk/dvk.ko" \
+		--add "$B/kernel-main/linux:/usr/lib/dvs/linux" --add "$B/rootfs.img:/var/lib/dvs/root.img" \
+		-- /usr/lib/dvs-tests/hostvm-three.sh /lib/modules/dvk $transport > "$log.out" 2>&1
+	rc=$?
+	echo "   three nodes ran in $(( $(date +%s) - start )) s (exit $rc)"
+	tr -d '\r' < "$log" | sed "s|^\(PASS\|FAIL\): \([a-z0-9-]*\)/|\1: \2-$transport/|" > "$log.txt" 2>/dev/null
+	cmd_done "hostvm-three-$transport" "$log.txt" "$rc"
+done
 
 echo "== DKMS: the source tree of make -C host-mod dkms-src, built as dkms.conf says"
 rel=$(B=$B tools/hostvm.sh release)

@@ -24,11 +24,12 @@
  *   rmt_peer bench SRV COUNT   the median ECHO round trip, for make bench.
  *   rmt_peer bench-copy SRV COUNT BYTES   the median time and rate of
  *       pulling BYTES from the server's buffer into this process's.
- *   rmt_peer client SRV [NAME [basic [SRV2]]]   binds DC0 slot 2 and runs
- *       the cases against the server endpoint SRV (on another node), printing
- *       PASS/FAIL lines as NAME/case (default two-nodes); "basic" leaves out
- *       the cases that kill the server's proxy and node; SRV2, a server on a
- *       third node, adds copies between the two servers.
+ *   rmt_peer client SRV [NAME [basic|cut [SRV2]]]   binds DC0 slot 2 and
+ *       runs the cases against the server endpoint SRV (on another node),
+ *       printing PASS/FAIL lines as NAME/case (default two-nodes); "basic"
+ *       leaves out the cases that kill the server's proxy and node, "cut"
+ *       only the one that kills its node; SRV2, a server on a third node,
+ *       adds copies between the two servers.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -480,7 +481,7 @@ int main(int argc, char **argv)
 		return bench_copy(atoi(argv[3]) > 0 ? atoi(argv[3]) : 1, atol(argv[4]));
 	}
 	if (argc < 3 || argc > 6 || strcmp(argv[1], "client")) {
-		fprintf(stderr, "usage: rmt_peer server CMD | client SERVER_EP [NAME [basic [SERVER2_EP]]]\n");
+		fprintf(stderr, "usage: rmt_peer server CMD | client SERVER_EP [NAME [basic|cut [SERVER2_EP]]]\n");
 		return 2;
 	}
 	srv = atoi(argv[2]);
@@ -503,6 +504,8 @@ int main(int argc, char **argv)
 	if (argc >= 5 && !strcmp(argv[4], "basic"))
 		return t_summary();
 	T_RUN(proxy_killed_mid_call);
+	if (argc >= 5 && !strcmp(argv[4], "cut"))
+		return t_summary();
 	T_RUN(node_killed_mid_call);
 	return t_summary();
 }

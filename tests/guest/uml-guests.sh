@@ -1,16 +1,20 @@
 # Sourced by the host-VM scenarios (hostvm-uml.sh, hostvm-three.sh): start
 # UML guest nodes inside the VM and finish them. Each guest runs uml-node.sh.
 
-# boot_guest NODE TAP IP/LEN TRANSPORT PEERS SRV CLI: ./linux as node NODE, on its
-# own copy of the root image; console in /tmp/umlNODE.log, pid in guest_NODE.
+# boot_guest NODE TAP IP/LEN TRANSPORT PEERS SRV CLI [VIAS]: ./linux as node NODE,
+# on its own copy of the root image; console in /tmp/umlNODE.log, pid in
+# guest_NODE. TAP and IP "-": no network (the uml transport needs none).
 boot_guest() {
+	net="eth0=tuntap,$2 dvs.ip=$3"
+	[ "$2" = - ] && net=
 	mkdir -p /tmp/uml
 	cp /var/lib/dvs/root.img "/tmp/root$1.img" || return 1
+	# shellcheck disable=SC2086 # $net is zero or two words
 	/usr/lib/dvs/linux umid="node$1" uml_dir=/tmp/uml mem=96M ubd0="/tmp/root$1.img" \
-		root=/dev/ubda eth0=tuntap,"$2" dvs.ip="$3" dvs.node="$1" dvs.name=HOSTVM \
+		root=/dev/ubda $net dvs.node="$1" dvs.name=HOSTVM \
 		dvs.run=cmd dvs.cmd=/usr/lib/dvs-tests/uml-node.sh dvs.transport="$4" \
-		dvs.peers="$5" dvs.srv="$6" dvs.cli="$7" con=null ssl=null con0=null,fd:1 \
-		< /dev/null > "/tmp/uml$1.log" 2>&1 &
+		dvs.peers="$5" dvs.srv="$6" dvs.cli="$7" dvs.vias="${8:-}" \
+		con=null ssl=null con0=null,fd:1 < /dev/null > "/tmp/uml$1.log" 2>&1 &
 	eval "guest_$1=\$!"
 }
 

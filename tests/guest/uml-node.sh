@@ -2,9 +2,11 @@
 # A UML guest node of the host-VM scenarios (hostvm-uml.sh, hostvm-three.sh),
 # configured from its kernel command line (the init has run dvs init):
 #   dvs.peers=PEER,...          its proxy's peers (dvs-proxy --peer syntax)
-#   dvs.transport=tcp|tipc      the proxy's transport (tcp)
+#   dvs.transport=tcp|tipc|uml  the proxy's transport (tcp; uml: the bridge)
+#   dvs.vias=NODE:PEER,...      nodes reached through a peer (dvs-proxy --via)
 #   dvs.srv=SLOT                its server's slot
 #   dvs.cli=SLOT:EP:NODE:NAME   its client's slot, and the server it calls
+# Its server's "cut" request kills the proxy and starts a new one.
 here=/usr/lib/dvs-tests
 for arg in $(cat /proc/cmdline); do
 	case $arg in
@@ -12,6 +14,7 @@ for arg in $(cat /proc/cmdline); do
 	dvs.srv=*) srv=${arg#dvs.srv=} ;;
 	dvs.cli=*) cli=${arg#dvs.cli=} ;;
 	dvs.transport=*) transport=${arg#dvs.transport=} ;;
+	dvs.vias=*) vias=${arg#dvs.vias=} ;;
 	esac
 done
 dvs dc-init --dc 0 > /dev/null || exit 1
@@ -20,8 +23,16 @@ if [ "${transport:=tcp}" = tipc ]; then
 fi
 set --
 for p in $(echo "$peers" | tr , ' '); do set -- "$@" --peer "$p"; done
-dvs-proxy --transport "$transport" "$@" --dc 0 --heartbeat 300 --dead 3000 &
-RMT_SLOT=$srv "$here/rmt_peer" server /bin/true > /tmp/server.log 2>&1 &
+for v in $(echo "$vias" | tr , ' '); do set -- "$@" --via "$v"; done
+echo "exec dvs-proxy --transport $transport $* --dc 0 --heartbeat 300 --dead 3000" > /tmp/proxy-cmd
+sh /tmp/proxy-cmd & echo $! > /tmp/proxy.pid
+cat > /tmp/ctl.sh <<'CTL'
+#!/bin/sh
+[ "$1" = cut ] || exit 0
+kill $(cat /tmp/proxy.pid); sleep 1
+sh /tmp/proxy-cmd & echo $! > /tmp/proxy.pid
+CTL
+RMT_SLOT=$srv "$here/rmt_peer" server "sh /tmp/ctl.sh" > /tmp/server.log 2>&1 &
 IFS=: read -r slot ep node name <<CLI
 $cli
 CLI
