@@ -7,9 +7,10 @@
 #                                /dev/umlXX bridge; the guests reach each other
 #                                through the host, which relays (--via)
 # Each node's client calls the next node's server (0->1->2->0), and node 0's
-# copies between the servers of nodes 1 and 2. Over the bridge, node 0's
-# client then has node 1's proxy killed mid-call: the bridge link drops and
-# comes back.
+# copies between the servers of nodes 1 and 2. Over the bridge, a fake
+# guest then writes bad frames to its socket (refused, reasons logged), and
+# node 0's client has node 1's proxy killed mid-call: the bridge link drops
+# and comes back.
 here=$(cd "$(dirname "$0")" && pwd)
 M=$1 transport=${2:-tcp}
 insmod "$M/dvk.ko" && modprobe tun || exit 1
@@ -28,7 +29,10 @@ tcp)
 		exit 1
 	;;
 uml)
-	dvs-proxy --umid 1=node1/uml1 --umid 2=node2/uml2 --uml-dir /tmp/uml $proxy_args &
+	# Node 3 is a misbehaving guest (bridge_fake) writing bad frames to its socket.
+	mkdir -p /tmp/uml/fake
+	dvs-proxy --umid 1=node1/uml1 --umid 2=node2/uml2 --umid 3=fake/fake --uml-dir /tmp/uml \
+		$proxy_args > /tmp/proxy0.log 2>&1 &
 	boot_guest 1 - - uml 0/host 3 4:32773:2:uml1-to-uml2 2:0 &&
 		boot_guest 2 - - uml 0/host 5 6:32769:0:uml2-to-host 1:0 || exit 1
 	;;
@@ -41,6 +45,7 @@ dvs rmtbind --dc 0 --endpoint 32771 --node 1 --name srv1 > /dev/null &&
 "$here/rmt_peer" client 32771 host-to-uml1 basic 32773
 rc=$?
 if [ "$transport" = uml ]; then
+	"$here/bridge_fake" /tmp/uml/fake/dvsbr /tmp/proxy0.log || rc=1
 	# Once the guests' clients are done, cut node 1's bridge link mid-call.
 	for n in 1 2; do
 		for _ in $(seq 600); do grep -q '^uml-node: done' "/tmp/uml$n.log" && break; sleep 0.2; done
@@ -48,6 +53,7 @@ if [ "$transport" = uml ]; then
 	"$here/rmt_peer" client 32771 bridge-cut cut || rc=1
 fi
 dvs nodes
+[ "$transport" = uml ] && { echo "--- node 0's proxy ---"; cat /tmp/proxy0.log; }
 finish_guests 1 2 || rc=1
 [ "$transport" = tcp ] && dvs-tap down br0 tap1 tap2
 exit $rc
