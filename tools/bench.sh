@@ -63,11 +63,11 @@ B=$B taskset -c "$cpu" tools/hostvm.sh run --smp 1 --timeout 1800 --log "$work/v
 grep -q 'higher is better' "$work/vmlog" || { echo "bench: the host VM did not finish; log:"; tail -30 "$work/vmlog"; exit 1; }
 
 echo
-echo "== make bench: remote, the host VM (node 1, dvk.ko) and a UML guest inside it (node 2) on a tap"
+echo "== make bench: remote, the host VM (node 1, dvk.ko) and a UML guest inside it (node 2): tap, then bridge"
 B=$B taskset -c "$cpu" tools/hostvm.sh run --smp 1 --mem 1536 --timeout 1800 --log "$work/vm2log" \
 	--module tun --add "$m/dvk.ko:/lib/modules/dvk/dvk.ko" \
 	--add "$B/kernel-main/linux:/usr/lib/dvs/linux" --add "$B/rootfs.img:/var/lib/dvs/root.img" \
 	-- /usr/lib/dvs-tests/hostvm-bench.sh /lib/modules/dvk > "$work/vm2out" 2>&1 || true
-{ echo; echo "remote, host VM <-> UML guest over a tap (medians; 64-byte messages, 1 MiB copies)";
-  grep -E '^(dvk remote|tcp round|tcp pull|remote round|remote copy)' "$work/vm2out"; } | tee -a "$B/bench.txt"
+{ echo; echo "remote, host VM <-> UML guest over a tap, then over the /dev/uml02 bridge (medians; 64-byte messages, 1 MiB copies)";
+  grep -E '^(bridge: )?(dvk remote|tcp round|tcp pull|remote round|remote copy|bridge vs)' "$work/vm2out"; } | tee -a "$B/bench.txt"
 grep -q '^remote copy' "$work/vm2out" || { echo "bench: the host VM pair did not finish; output:"; tail -30 "$work/vm2out"; exit 1; }

@@ -8,6 +8,9 @@
 # same two kernels, and a remote vcopy of 1 MiB (pulled from the server)
 # against pulling 1 MiB over a raw TCP connection; it prints all four and
 # the two ratios. Server node 1, client node 2.
+#   two-nodes-bench.sh client-uml   the client in a UML guest booted with
+#       dvs.node=2, over its /dev/uml02 bridge to the host (whose proxy serves
+#       it with --umid): the same DVK figures, no raw TCP ones.
 here=$(cd "$(dirname "$0")" && pwd)
 if [ $# = 0 ]; then
 	for arg in $(cat /proc/cmdline); do
@@ -25,6 +28,13 @@ server)
 	dvs-proxy --quiet --peer 2="$cli_ip" --dc 0 &
 	net-pingpong server 4000 &
 	exec "$here/rmt_peer" server /bin/true
+	;;
+client-uml)
+	dvs dc-init --dc 0 > /dev/null || exit 1
+	dvs-proxy --quiet --transport uml --peer 1 --dc 0 &
+	dvs rmtbind --dc 0 --endpoint 32769 --node 1 --name server > /dev/null || exit 1
+	"$here/rmt_peer" bench 32769 "$n" | sed 's/^dvk remote/bridge: dvk remote/' || exit 1
+	"$here/rmt_peer" bench-copy 32769 "$copies" "$bytes" | sed 's/^dvk remote/bridge: dvk remote/' || exit 1
 	;;
 client)
 	dvs init --node 2 > /dev/null && dvs dc-init --dc 0 > /dev/null || exit 1
