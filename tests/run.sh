@@ -275,6 +275,21 @@ for transport in tcp uml; do
 	cmd_done "hostvm-three-$transport" "$log.txt" "$rc"
 done
 
+echo "== make demo's demo (tools/demo.sh): the host VM as node 0, a UML guest in it as node 1, over the bridge"
+log=$logs/demo.log
+start=$(date +%s)
+B=$B tools/demo.sh > "$log" 2>&1
+rc=$?
+echo "   the demo ran in $(( $(date +%s) - start )) s (exit $rc)"
+if [ $rc = 0 ] && grep -q "^\[node 0\] Done: node 1's client reached node 0's server" "$log" &&
+	grep -q '^\[node 1\]   --- 10 round trips' "$log" &&
+	[ "$(grep -c '^\[node 0\] server: received from endpoint' "$log")" = 3 ]; then
+	result PASS demo/send-receive-and-sendrec-over-the-bridge
+else
+	result FAIL demo/send-receive-and-sendrec-over-the-bridge "exit $rc; see $log"
+fi
+scan_kernel_log demo "$B/demo-vm.log"
+
 echo "== DKMS: the source tree of make -C host-mod dkms-src, built as dkms.conf says"
 rel=$(B=$B tools/hostvm.sh release)
 kdir=$(B=$B tools/hostvm.sh kdir)

@@ -1,26 +1,48 @@
 #!/usr/bin/env bash
-# The main demo at this stage: boot ./linux as DVS node 1 of DVS_CLUSTER1.
-# The guest's init reads dvs.node and dvs.name, initialises the DVS, prints
-# /proc/dvs/info and powers off. Nothing here needs root.
+# make demo: the teaching demo. Node 0 is a Linux host with the DVK as the
+# module dvk.ko; node 1 is a UML guest (./linux umid=node1 ...) started on
+# it, linked to it by the /dev/uml01 bridge. A server runs on node 0, a
+# client on node 1: send/receive, then sendrec with round-trip times.
+#
+#   tools/demo.sh           node 0 is Debian's stock kernel in a QEMU VM
+#                           (tools/hostvm.sh): no root needed
+#   tools/demo.sh --host    node 0 is this machine's own kernel: needs root,
+#                           a kernel that loads modules, and its headers
+#                           (dvk.ko is built for it first)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 B=${B:-build}
-node=${NODE:-1} name=${NAME:-DVS_CLUSTER1}
-work=$(mktemp -d /tmp/dvs-demo.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+mode=vm
+case ${1:-} in
+"") ;;
+--host) mode=host ;;
+-h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+*) echo "demo: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+esac
 
-echo "== Booting a UML guest as DVS node $node of $name:"
-# A private copy of the root (sparse, so quick); see tests/run.sh on COW.
-cp --sparse=always "$B/rootfs.img" "$work/root.img"
-cmd=(./linux umid=demo$node uml_dir="$work" ubd0="$work/root.img"
-     root=/dev/ubda mem=256M con=null ssl=null con0=null,fd:1
-     dvs.node="$node" dvs.name="$name" dvs.run=halt)
-echo "   ${cmd[*]}"
+if [ "$mode" = host ]; then
+	[ "$(id -u)" = 0 ] || { echo "demo --host: run it as root (it loads dvk.ko)" >&2; exit 1; }
+	kdir=/lib/modules/$(uname -r)/build
+	[ -d "$kdir" ] || { echo "demo --host: no headers for $(uname -r) in $kdir (install linux-headers-$(uname -r))" >&2; exit 1; }
+	! lsmod | grep -q '^dvk ' || { echo "demo --host: dvk.ko is loaded already; rmmod it first" >&2; exit 1; }
+	echo "== Building dvk.ko for this kernel ($(uname -r))"
+	make -C host-mod KDIR="$kdir" OUT="$top/$B/host-mod/$(uname -r)" > "$B/demo-host-mod.log" 2>&1 ||
+		{ echo "demo --host: the module did not build; see $B/demo-host-mod.log" >&2; exit 1; }
+	work=$(mktemp -d /tmp/dvs-demo.XXXXXX)
+	trap 'pkill -f "uml_dir=$work" 2>/dev/null; rmmod dvk 2>/dev/null; rm -rf "$work"' EXIT
+	PATH=$top/$B/tools:$top/net-setup:$PATH
+	echo "== The demo: this machine is node 0, a UML guest is node 1"
+	tools/demo-node0.sh "$B/host-mod/$(uname -r)/dvk.ko" "$top/linux" "$B/rootfs.img" "$work"
+	exit
+fi
+
+echo "== The demo: node 0 is Debian's kernel in a QEMU VM (no root needed here), node 1 a"
+echo "   UML guest started inside it. Booting the VM takes a few seconds (TCG)."
+B=$B tools/hostvm.sh run --mem 1024 --timeout 600 --log "$B/demo-vm.log" --module tun \
+	--add "$B/host-mod/debian/dvk.ko:/lib/modules/dvk/dvk.ko" \
+	--add "$B/kernel-main/linux:/usr/lib/dvs/linux" --add "$B/rootfs.img:/var/lib/dvs/root.img" \
+	-- /usr/lib/dvs/demo-node0.sh /lib/modules/dvk/dvk.ko /usr/lib/dvs/linux \
+	/var/lib/dvs/root.img /tmp
 echo
-start=$(date +%s.%N)
-"${cmd[@]}" < /dev/null 2>&1 | tr -d '\r' | sed -n -e '/dvk:/p' -e '/^DVS .* initialised/p' \
-	-e '/^--- \/proc\/dvs\/info/,/^-------/p' -e '/dvs-init: powering off/p'
-printf '\n== The guest booted, initialised the DVS and halted in %.1f s.\n' \
-	"$(echo "$(date +%s.%N) - $start" | bc)"
-echo "   For a shell on a node: see README.md, 'Run a node by hand'."
+echo "== The VM's whole console is in $B/demo-vm.log. To run nodes by hand, see README.md."

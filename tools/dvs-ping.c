@@ -2,15 +2,20 @@
 /*
  * dvs-ping: a sendrec client/server pair, for demos and quick checks.
  *
- *   dvs-ping server --dc 0 --slot 1            bind to slot 1, answer forever
+ *   dvs-ping server --dc 0 --slot 1 [--verbose]   bind to slot 1, answer forever
  *   dvs-ping client --dc 0 --slot 100 --server EP [--count N] [--interval MS]
+ *                   [--send N]
  *   dvs-ping pair [--dc 0] [--count N]         both, in one DC made for it
  *
- * The client prints each reply like ping(8), then min/median/p99/max.
+ * The client first sends --send plain messages (send/receive: the server
+ * takes them and does not answer), then makes --count sendrec round trips,
+ * printing each reply like ping(8), then min/median/p99/max. A server with
+ * --verbose says what it receives, and from which node.
  */
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +25,10 @@
 #include <dvk/libdvk.h>
 
 struct ping_args {
-	int dc, slot, server, count, interval_ms, quiet;
+	int dc, slot, server, count, interval_ms, quiet, verbose, sends;
 };
+
+enum { PING_REQUEST = 0, PING_REPLY = 1, PING_NOTE = 2 };	/* m_type */
 
 static int ping_fail(const char *what, int code)
 {
@@ -56,14 +63,76 @@ static int ping_server(const struct ping_args *a)
 	       ep, a->dc, a->slot);
 	fflush(stdout);
 	for (;;) {
+		struct proc_usr src;
+		char from[48] = "";
+
 		ret = dvk_receive(DVK_ANY, &m);
 		if (ret < 0)
 			return ping_fail("receive", ret);
-		m.m_type = 1;		/* pong */
+		if (a->verbose && dvk_getprocinfo(a->dc, DVK_EP_NR(m.m_source), &src) == 0)
+			snprintf(from, sizeof(from), " (%s on node %d)", src.p_name,
+				 src.p_nodeid < 0 ? 0 : src.p_nodeid);
+		if (m.m_type == PING_NOTE) {
+			m.m_u.m3.ca1[sizeof(m.m_u.m3.ca1) - 1] = 0;
+			if (a->verbose)
+				printf("server: received from endpoint %d%s: \"%s\"\n", m.m_source, from,
+				       m.m_u.m3.ca1);
+			fflush(stdout);
+			continue;
+		}
+		if (a->verbose)
+			printf("server: request %ld from endpoint %d%s: replying\n",
+			       (long)m.m_u.m4.l1, m.m_source, from);
+		fflush(stdout);
+		m.m_type = PING_REPLY;
 		ret = dvk_reply_T(m.m_source, &m, DVK_TIMEOUT_NOWAIT);
 		if (ret < 0 && ret != EDVSDSTDIED && ret != EDVSPROCSTS)
 			return ping_fail("reply", ret);
 	}
+}
+
+/* The first call to a remote server may come before its link: wait up to 30 s for it. */
+static int ping_first(const struct ping_args *a, struct dvk_message *m, bool rec)
+{
+	int ret = EDVSNOTCONN;
+
+	for (int i = 0; i < 300; i++) {
+		struct dvk_message copy = *m;
+
+		ret = rec ? dvk_sendrec_T(a->server, &copy, 5000) : dvk_send_T(a->server, &copy, 5000);
+		if (ret != EDVSNOTCONN && ret != EDVSNOPROXY) {
+			*m = copy;
+			return ret;
+		}
+		if (i == 0 && !a->quiet)
+			printf("(waiting for the link to endpoint %d's node)\n", a->server);
+		usleep(100 * 1000);
+	}
+	return ret;
+}
+
+static int ping_sends(const struct ping_args *a, int ep)
+{
+	struct dvk_message m;
+	double t0;
+	int ret;
+
+	for (int n = 0; n < a->sends; n++) {
+		char text[64] = "";
+
+		memset(&m, 0, sizeof(m));
+		m.m_type = PING_NOTE;
+		snprintf(text, sizeof(text), "hello %d from endpoint %d", n + 1, ep);
+		memcpy(m.m_u.m3.ca1, text, sizeof(m.m_u.m3.ca1) - 1);
+		t0 = now_us();
+		ret = n ? dvk_send_T(a->server, &m, 5000) : ping_first(a, &m, false);
+		if (ret < 0)
+			return ping_fail("send", ret);
+		if (!a->quiet)
+			printf("sent \"%s\" to endpoint %d: taken by its receive after %.1f us\n",
+			       m.m_u.m3.ca1, a->server, now_us() - t0);
+	}
+	return 0;
 }
 
 static int ping_client(const struct ping_args *a)
@@ -77,6 +146,8 @@ static int ping_client(const struct ping_args *a)
 	ep = dvk_bind(a->dc, a->slot);
 	if (ep < 0)
 		return ping_fail("bind", ep);
+	if (a->sends && ping_sends(a, ep))
+		return 1;
 	if (!a->quiet)
 		printf("DVS-PING endpoint %d -> %d: %d sendrec of %zu bytes\n", ep, a->server,
 		       a->count, sizeof(m));
@@ -84,11 +155,11 @@ static int ping_client(const struct ping_args *a)
 		memset(&m, 0, sizeof(m));
 		m.m_u.m4.l1 = n;
 		t0 = now_us();
-		ret = dvk_sendrec_T(a->server, &m, 5000);
+		ret = n || a->sends ? dvk_sendrec_T(a->server, &m, 5000) : ping_first(a, &m, true);
 		rtt[n] = now_us() - t0;
 		if (ret < 0)
 			return ping_fail("sendrec", ret);
-		if (m.m_u.m4.l1 != n || m.m_type != 1 || m.m_source != a->server) {
+		if (m.m_u.m4.l1 != n || m.m_type != PING_REPLY || m.m_source != a->server) {
 			fprintf(stderr, "dvs-ping: reply %d is not the answer to request %d\n",
 				(int)m.m_u.m4.l1, n);
 			return 1;
@@ -150,18 +221,24 @@ static int ping_pair(struct ping_args *a)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: dvs-ping server --dc N --slot N\n"
-		   "       dvs-ping client --dc N --slot N --server EP [--count N] [--interval MS] [--quiet]\n"
+	fprintf(f, "Usage: dvs-ping server --dc N --slot N [--verbose]\n"
+		   "       dvs-ping client --dc N --slot N --server EP [--count N] [--interval MS]\n"
+		   "                       [--send N] [--quiet]\n"
 		   "       dvs-ping pair [--dc N] [--count N] [--quiet]\n\n"
-		   "A sendrec client/server pair over the DVK. The client prints each round\n"
-		   "trip and then min/median/p99/max. 'pair' needs root: it creates a DC\n"
-		   "(and the DVS, if not initialised), forks the server and runs the client.\n");
+		   "A sendrec client/server pair over the DVK. The client first sends --send\n"
+		   "plain messages (the server takes them, no answer), then prints each round\n"
+		   "trip and then min/median/p99/max; it waits up to 30 s for the link to a\n"
+		   "remote server. --verbose: the server says what it receives and from which\n"
+		   "node. 'pair' needs root: it creates a DC (and the DVS, if not initialised),\n"
+		   "forks the server and runs the client.\n");
 }
 
 int main(int argc, char **argv)
 {
 	struct ping_args a = { .dc = 0, .slot = INT_MIN, .server = 0, .count = 10 };
 	char *end;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* lines in order with the other node's, in a demo */
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(argc < 2 ? stderr : stdout);
@@ -174,6 +251,10 @@ int main(int argc, char **argv)
 			a.quiet = 1;
 			continue;
 		}
+		if (!strcmp(argv[i], "--verbose")) {
+			a.verbose = 1;
+			continue;
+		}
 		if (!strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return 0;
@@ -183,6 +264,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--server")) dst = &a.server;
 		else if (!strcmp(argv[i], "--count")) dst = &a.count;
 		else if (!strcmp(argv[i], "--interval")) dst = &a.interval_ms;
+		else if (!strcmp(argv[i], "--send")) dst = &a.sends;
 		if (!dst || i + 1 >= argc) {
 			fprintf(stderr, "dvs-ping: bad argument '%s'\n", argv[i]);
 			usage(stderr);
@@ -195,8 +277,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (a.count < 1) {
-		fprintf(stderr, "dvs-ping: --count must be at least 1\n");
+	if (a.count < 1 || a.sends < 0) {
+		fprintf(stderr, "dvs-ping: --count must be at least 1, --send at least 0\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "pair"))
