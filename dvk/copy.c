@@ -150,6 +150,28 @@ int dvk_copy(struct mm_struct *smm, unsigned long saddr, struct mm_struct *dmm,
 	return ret;
 }
 
+/**
+ * dvk_copy_unmark_locked() - after a copy, clear the ONCOPY marks set on its
+ * source @src (then endpoint @sep) and destination @dst (@dep), on the
+ * bindings that are still there. dc->lock held.
+ * @ret: the copy's result.
+ *
+ * Return: @ret, or if it is 0, EDVSSRCDIED / EDVSDSTDIED for a party that
+ * went meanwhile.
+ */
+int dvk_copy_unmark_locked(struct dvk_proc *src, s32 sep, struct dvk_proc *dst, s32 dep, int ret)
+{
+	if (src->usr.p_endpoint == sep && !(src->usr.p_rts_flags & DVK_SLOT_FREE))
+		src->usr.p_rts_flags &= ~DVK_ONCOPY;
+	else if (!ret)
+		ret = EDVSSRCDIED;
+	if (dst->usr.p_endpoint == dep && !(dst->usr.p_rts_flags & DVK_SLOT_FREE))
+		dst->usr.p_rts_flags &= ~DVK_ONCOPY;
+	else if (!ret)
+		ret = EDVSDSTDIED;
+	return ret;
+}
+
 /*
  * A party of a vcopy: the caller, a blocked other local process, or a
  * remote endpoint not already in a copy.
@@ -273,15 +295,7 @@ long dvk_vcopy(s32 src_ep, unsigned long saddr, s32 dst_ep, unsigned long daddr,
 		ret = dvk_copy(smm, saddr, dmm, daddr, bytes, chunk);
 		spin_lock(&dc->lock);
 	}
-	/* Clear the marks of the bindings we set them on, if still there. */
-	if (src->usr.p_endpoint == sep && !(src->usr.p_rts_flags & DVK_SLOT_FREE))
-		src->usr.p_rts_flags &= ~DVK_ONCOPY;
-	else if (!ret)
-		ret = EDVSSRCDIED;
-	if (dst->usr.p_endpoint == dep && !(dst->usr.p_rts_flags & DVK_SLOT_FREE))
-		dst->usr.p_rts_flags &= ~DVK_ONCOPY;
-	else if (!ret)
-		ret = EDVSDSTDIED;
+	ret = dvk_copy_unmark_locked(src, sep, dst, dep, ret);
 	if (rq->usr.p_endpoint == rep && !(rq->usr.p_rts_flags & DVK_SLOT_FREE)) {
 		rq->usr.p_rts_flags &= ~DVK_ONCOPY;
 		if (remote)

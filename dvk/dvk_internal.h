@@ -268,6 +268,7 @@ void dvk_rmt_drop_queue_locked(struct dvk_pair *px);
 long dvk_rmt_send_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc *dst, bool rec,
 			 struct dvk_message *m, long *t);
 int dvk_rmt_route_locked(struct dvk_dc *dc, int nodeid, int *pxid);
+int dvk_rmt_dc_lock(const struct dvk_cmd *c, struct dvk_dc **dcp);
 int dvk_rmt_queue_net_locked(struct dvk_rcmd *rc, int pxid);
 void dvk_rmt_cmd(struct dvk_cmd *c, struct dvk_dc *dc, u32 code, s32 src, s32 dst, int dnode,
 		 u64 id);
@@ -314,6 +315,7 @@ int dvk_mm_rw(struct mm_struct *mm, unsigned long raddr, void __user *ubuf, void
 	      size_t len, bool to_mm);
 int dvk_copy(struct mm_struct *smm, unsigned long saddr, struct mm_struct *dmm,
 	     unsigned long daddr, size_t len, size_t chunk);
+int dvk_copy_unmark_locked(struct dvk_proc *src, s32 sep, struct dvk_proc *dst, s32 dep, int ret);
 
 /* priv.c */
 int dvk_priv_check(const struct dvk_dc *dc, const struct priv_usr *u);

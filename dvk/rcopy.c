@@ -154,15 +154,7 @@ static int dvk_rcopy_local_locked(struct dvk_dc *dc, struct dvk_proc *src,
 	ret = dvk_copy(smm, v->v_saddr, dmm, v->v_daddr, v->v_bytes,
 		       READ_ONCE(dvk_dvs.usr.d_max_copybuf));
 	spin_lock(&dc->lock);
-	if (src->usr.p_endpoint == sep && !(src->usr.p_rts_flags & DVK_SLOT_FREE))
-		src->usr.p_rts_flags &= ~DVK_ONCOPY;
-	else if (!ret)
-		ret = EDVSSRCDIED;
-	if (dst->usr.p_endpoint == dep && !(dst->usr.p_rts_flags & DVK_SLOT_FREE))
-		dst->usr.p_rts_flags &= ~DVK_ONCOPY;
-	else if (!ret)
-		ret = EDVSDSTDIED;
-	return ret;
+	return dvk_copy_unmark_locked(src, sep, dst, dep, ret);
 }
 
 /* COPYOUT/COPYLCL/COPYRMT_RQST on the source's node. */

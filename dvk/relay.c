@@ -97,16 +97,10 @@ long dvk_rmt_relay(struct dvk_pair *px, const struct dvk_cmd *c, const void __us
 		if (copy_from_user(data, payload, c->c_len))
 			goto out;
 	}
-	ret = dvk_dc_find(c->c_dcid, false, &dc);
+	ret = dvk_rmt_dc_lock(c, &dc);
 	if (ret)
 		goto out;
-	spin_lock(&dc->lock);
-	if (!dc->running)
-		ret = EDVSDCNOTRUN;
-	else if (!(dc->usr.dc_nodes & BIT(c->c_snode)))
-		ret = EDVSNODCNODE;
-	else
-		ret = dvk_rmt_route_locked(dc, c->c_dnode, &pxid);
+	ret = dvk_rmt_route_locked(dc, c->c_dnode, &pxid);
 	if (!ret && pxid == back)
 		ret = EDVSBADNODEID;
 	if (!ret) {
@@ -120,7 +114,7 @@ long dvk_rmt_relay(struct dvk_pair *px, const struct dvk_cmd *c, const void __us
 		else
 			fwd->ack.data = NULL;
 	}
-	if (ret && rm && ret != EDVSDCNOTRUN && ret != EDVSNODCNODE) {
+	if (ret && rm) {
 		dvk_relay_refuse_locked(rm, c, back, ret);
 		rm = NULL;
 	}

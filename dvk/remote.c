@@ -437,6 +437,36 @@ void dvk_rmt_drop_queue_locked(struct dvk_pair *px)
 	}
 }
 
+/**
+ * dvk_rmt_dc_lock() - the DC of command @c from another node, locked and
+ * referenced in *@dcp, if it runs here with @c's source node in it.
+ * @c: the command.
+ * @dcp: the DC.
+ *
+ * Return: 0, or EDVSBADDCID, EDVSDCNOTRUN, EDVSNODCNODE (nothing held).
+ */
+int dvk_rmt_dc_lock(const struct dvk_cmd *c, struct dvk_dc **dcp)
+{
+	struct dvk_dc *dc;
+	int ret;
+
+	ret = dvk_dc_find(c->c_dcid, false, &dc);
+	if (ret)
+		return ret;
+	spin_lock(&dc->lock);
+	if (!dc->running)
+		ret = EDVSDCNOTRUN;
+	else if (!(dc->usr.dc_nodes & BIT(c->c_snode)))
+		ret = EDVSNODCNODE;
+	if (ret) {
+		spin_unlock(&dc->lock);
+		dvk_dc_put(dc);
+		return ret;
+	}
+	*dcp = dc;
+	return 0;
+}
+
 /* The pair whose sender (@role 0) or receiver (1) the caller is. */
 static struct dvk_pair *dvk_proxy_of(struct task_struct *task, int role)
 {
@@ -779,15 +809,10 @@ long dvk_put2lcl(const struct dvk_cmd *c, const void __user *payload)
 		ret = dvk_rmt_relay(px, c, payload, &rm);
 		goto out;
 	}
-	ret = dvk_dc_find(c->c_dcid, false, &dc);
+	ret = dvk_rmt_dc_lock(c, &dc);
 	if (ret)
 		goto out;
-	spin_lock(&dc->lock);
-	if (!dc->running)
-		ret = EDVSDCNOTRUN;
-	else if (!(dc->usr.dc_nodes & BIT(c->c_snode)))
-		ret = EDVSNODCNODE;
-	else if (dvk_is_copy_cmd(req))
+	if (dvk_is_copy_cmd(req))
 		ret = dvk_rcopy_put_locked(dc, c, payload, &rm);
 	else if (ack)
 		ret = dvk_rmt_ackd_locked(dc, c);

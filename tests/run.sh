@@ -243,37 +243,30 @@ cmd_done two-nodes "$logs/two-nodes-client.log" "$rc"
 scan_kernel_log two-nodes-server "$logs/two-nodes-server.log"
 scan_kernel_log two-nodes-server2 "$logs/two-nodes-server2.log"
 
-for transport in tcp tipc; do
-	echo "== the host VM (node 0, dvk.ko) and a UML guest inside it (node 1) on a tap, over $transport"
-	log=$logs/hostvm-uml-$transport.log
+# hostvm_scenario NAME TRANSPORT: tests/guest/NAME.sh in the host VM (dvk.ko, the
+# guest kernel and root image to start UML guests with); TRANSPORT is its
+# argument and is appended to the names of its cases.
+hostvm_scenario() {
+	local log=$logs/$1-$2.log start rc
 	start=$(date +%s)
-	m=$B/host-mod/debian
-	B=$B tools/hostvm.sh run --mem 1536 --timeout 900 --log "$log" --module tun --module tipc \
-		--add "$m/dvk.ko:/lib/modules/dvk/dvk.ko" --add "$B/kernel-main/linux:/usr/lib/dvs/linux" \
-		--add "$B/rootfs.img:/var/lib/dvs/root.img" \
-		-- /usr/lib/dvs-tests/hostvm-uml.sh /lib/modules/dvk $transport > "$log.out" 2>&1
-	rc=$?
-	echo "   host VM and its guest ran in $(( $(date +%s) - start )) s (exit $rc)"
-	tr -d '\r' < "$log" | sed "s|^\(PASS\|FAIL\): \([a-z-]*\)/|\1: \2-$transport/|" > "$log.txt" 2>/dev/null
-	cmd_done "hostvm-uml-$transport" "$log.txt" "$rc"
-done
-
-for transport in tcp uml; do
-	case $transport in
-	tcp) echo "== a three-node DC: the host VM (node 0) and two UML guests inside it (nodes 1, 2) on a bridge" ;;
-	uml) echo "== the same over /dev/umlXX bridges: each guest linked to the host only, the host relaying" ;;
-	esac
-	log=$logs/hostvm-three-$transport.log
-	start=$(date +%s)
-	B=$B tools/hostvm.sh run --mem 1536 --timeout 900 --log "$log" --module tun --module bridge \
+	B=$B tools/hostvm.sh run --mem 1536 --timeout 900 --log "$log" \
+		--module tun --module tipc --module bridge \
 		--add "$B/host-mod/debian/dvk.ko:/lib/modules/dvk/dvk.ko" \
 		--add "$B/kernel-main/linux:/usr/lib/dvs/linux" --add "$B/rootfs.img:/var/lib/dvs/root.img" \
-		-- /usr/lib/dvs-tests/hostvm-three.sh /lib/modules/dvk $transport > "$log.out" 2>&1
+		-- "/usr/lib/dvs-tests/$1.sh" /lib/modules/dvk "$2" > "$log.out" 2>&1
 	rc=$?
-	echo "   three nodes ran in $(( $(date +%s) - start )) s (exit $rc)"
-	tr -d '\r' < "$log" | sed "s|^\(PASS\|FAIL\): \([a-z0-9-]*\)/|\1: \2-$transport/|" > "$log.txt" 2>/dev/null
-	cmd_done "hostvm-three-$transport" "$log.txt" "$rc"
+	echo "   the VM and its guests ran in $(( $(date +%s) - start )) s (exit $rc)"
+	tr -d '\r' < "$log" | sed "s|^\(PASS\|FAIL\): \([a-z0-9-]*\)/|\1: \2-$2/|" > "$log.txt" 2>/dev/null
+	cmd_done "$1-$2" "$log.txt" "$rc"
+}
+for transport in tcp tipc; do
+	echo "== the host VM (node 0, dvk.ko) and a UML guest inside it (node 1) on a tap, over $transport"
+	hostvm_scenario hostvm-uml $transport
 done
+echo "== a three-node DC: the host VM (node 0) and two UML guests inside it (nodes 1, 2) on a bridge"
+hostvm_scenario hostvm-three tcp
+echo "== the same over /dev/umlXX bridges: each guest linked to the host only, the host relaying"
+hostvm_scenario hostvm-three uml
 
 echo "== make demo's demo (tools/demo.sh): the host VM as node 0, a UML guest in it as node 1, over the bridge"
 log=$logs/demo.log
