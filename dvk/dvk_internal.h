@@ -281,6 +281,7 @@ int dvk_rmt_call_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_rcmd *
 /* relay.c: commands for a third node */
 long dvk_rmt_relay(struct dvk_pair *px, const struct dvk_cmd *c, const void __user *payload,
 		   struct dvk_rmsg **rmp);
+void dvk_rmt_refuse(struct dvk_rmsg *rm, const struct dvk_cmd *c, int pxid, int err);
 
 /* rcopy.c: vcopy with parties on other nodes */
 static inline bool dvk_is_copy_cmd(u32 req)

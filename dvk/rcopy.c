@@ -68,7 +68,7 @@ static int dvk_rcopy_done_locked(struct dvk_dc *dc, s32 rqtr, u64 id, int from, 
 	if (rcode > 0)
 		rcode = EDVSBADVALUE;
 	if (!rcode) {
-		rc->progress = true;
+		WRITE_ONCE(rc->progress, true);
 		if (v->v_daddr + v->v_bytes != rc->cmd.c_vcopy.v_daddr + rc->len)
 			return 0;
 	}

@@ -33,13 +33,18 @@ static s32 dvk_relay_asker(const struct dvk_cmd *c)
 	return c->c_vcopy.v_rnode == c->c_snode ? c->c_vcopy.v_rqtr : DVK_NONE;
 }
 
-/*
- * Answer @c, which could not go on, with @err on behalf of its destination
- * node, through @pxid (the pair it came in on); @rm is consumed. dc->lock
- * held.
+/**
+ * dvk_rmt_refuse() - answer a command this node refuses, or cannot pass on,
+ * with its error ack in the name of its destination node.
+ * @rm: the answer's room (consumed).
+ * @c: the command, as received.
+ * @pxid: the pair it came in on, which takes the answer back.
+ * @err: the error.
+ *
+ * For a command nobody waits an answer to (an ack, a notify, a copy chunk
+ * whose requester is elsewhere) there is none.
  */
-static void dvk_relay_refuse_locked(struct dvk_rmsg *rm, const struct dvk_cmd *c, int pxid,
-				    int err)
+void dvk_rmt_refuse(struct dvk_rmsg *rm, const struct dvk_cmd *c, int pxid, int err)
 {
 	s32 asker = dvk_relay_asker(c);
 	int dropped = 1;
@@ -73,7 +78,8 @@ static void dvk_relay_refuse_locked(struct dvk_rmsg *rm, const struct dvk_cmd *c
  * Return: 0 (queued for the next hop), or EDVSBADDCID, EDVSDCNOTRUN,
  * EDVSNODCNODE (an end is not a node of the DC here), EDVSNOPROXY,
  * EDVSNOTCONN (no way on), EDVSBADNODEID (the way on is the way back),
- * EDVSNOMEM, EDVSFAULT. A refused request is answered too.
+ * EDVS2BIG (more data than the next hop takes), EDVSNOMEM, EDVSFAULT. A
+ * refused request is answered too (dvk_rmt_refuse()).
  */
 long dvk_rmt_relay(struct dvk_pair *px, const struct dvk_cmd *c, const void __user *payload,
 		   struct dvk_rmsg **rmp)
@@ -98,11 +104,17 @@ long dvk_rmt_relay(struct dvk_pair *px, const struct dvk_cmd *c, const void __us
 			goto out;
 	}
 	ret = dvk_rmt_dc_lock(c, &dc);
-	if (ret)
+	if (ret) {
+		if (rm)
+			dvk_rmt_refuse(rm, c, back, ret);
+		rm = NULL;
 		goto out;
+	}
 	ret = dvk_rmt_route_locked(dc, c->c_dnode, &pxid);
 	if (!ret && pxid == back)
 		ret = EDVSBADNODEID;
+	if (!ret && c->c_len > READ_ONCE(dvk_pairs[pxid].usr.px_maxbytes))
+		ret = EDVS2BIG;		/* more than the next hop's proxy takes */
 	if (!ret) {
 		fwd->ack.cmd = *c;
 		fwd->ack.data = data;
@@ -115,7 +127,7 @@ long dvk_rmt_relay(struct dvk_pair *px, const struct dvk_cmd *c, const void __us
 			fwd->ack.data = NULL;
 	}
 	if (ret && rm) {
-		dvk_relay_refuse_locked(rm, c, back, ret);
+		dvk_rmt_refuse(rm, c, back, ret);
 		rm = NULL;
 	}
 	spin_unlock(&dc->lock);

@@ -13,7 +13,8 @@
  *               remote sender's slot here; SEND_ACK once it is taken;
  *   SNDREC_MSG  the same; the answer is the destination's REPLY_MSG, or a
  *               SNDREC_ACK carrying an error;
- *   REPLY_MSG   completes a local sendrec; acknowledged only if refused;
+ *   REPLY_MSG   completes the local sendrec whose id it carries; acknowledged
+ *               only if refused;
  *   NTFY_MSG    posts a notification; no acknowledgement;
  *   COPY*       remote vcopy (rcopy.c);
  *   *_ACK       completes the local call with that transaction id (c_id).
@@ -234,8 +235,8 @@ int dvk_rmt_call_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_rcmd *
 	list_add_tail(&p->rmt_link, &dc->rmt_waiters);
 	for (;;) {
 		ret = dvk_block_locked(dc, p, w, t, killable);
-		if (!w->done && ret == EDVSTIMEDOUT && rc->progress) {
-			rc->progress = false;
+		if (!w->done && ret == EDVSTIMEDOUT && READ_ONCE(rc->progress)) {
+			WRITE_ONCE(rc->progress, false);
 			*t = period;
 			continue;
 		}
@@ -309,13 +310,14 @@ long dvk_rmt_send_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc 
  * @dst: a remote slot whose sendrec to @p is awaiting the reply.
  * @m: the reply (m_source set).
  *
- * Return: 0, EDVSPROCSTS (@dst is not waiting for @p), EDVSNOMEM, or the
- * route errors of dvk_rmt_send_locked().
+ * Return: 0, EDVSPROCSTS (@dst is not waiting for @p), or the route errors
+ * of dvk_rmt_send_locked().
  */
 long dvk_rmt_reply_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc *dst,
 			  const struct dvk_message *m)
 {
 	struct dvk_rmsg *rm;
+	struct dvk_cmd req;
 	int pxid, ret;
 
 	if (!(dst->usr.p_rts_flags & DVK_RECEIVING) || (dst->usr.p_rts_flags & DVK_SENDING) ||
@@ -324,23 +326,24 @@ long dvk_rmt_reply_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc
 	ret = dvk_rmt_route_locked(dc, dst->usr.p_nodeid, &pxid);
 	if (ret)
 		return ret;
-	/* The request's record, kept for an error ack, carries the reply now. */
+	/*
+	 * The request's record, kept for an error ack, carries the reply now,
+	 * with the request's id: the client takes only the reply to its call.
+	 */
 	rm = dst->rmsg;
 	if (!rm)
-		rm = kzalloc(sizeof(*rm), GFP_ATOMIC);
-	if (!rm)
-		return EDVSNOMEM;
+		return EDVSPROCSTS;
+	req = rm->ack.cmd;
 	dvk_rmt_cmd(&rm->ack.cmd, dc, DVK_CMD_REPLY_MSG, p->usr.p_endpoint, dst->usr.p_endpoint,
-		    dst->usr.p_nodeid, dvk_rmt_new_id());
+		    dst->usr.p_nodeid, req.c_id);
 	rm->ack.cmd.c_msg = *m;
 	rm->ack.owned = false;
 	spin_lock(&dvk_net_lock);
 	ret = dvk_rmt_queue_net_locked(&rm->ack, pxid);
 	spin_unlock(&dvk_net_lock);
 	if (ret) {
-		if (rm != dst->rmsg)
-			kfree(rm);
-		return ret;	/* @dst still waits: the reply may be repeated */
+		rm->ack.cmd = req;	/* @dst still waits: the reply may be repeated */
+		return ret;
 	}
 	dst->rmsg = NULL;
 	dvk_undo_locked(dst);
@@ -504,6 +507,7 @@ static struct mm_struct *dvk_rmt_take_net_locked(struct dvk_pair *px, struct dvk
 	out->c_vcopy.v_saddr += rc->off;
 	out->c_vcopy.v_daddr += rc->off;
 	rc->off += n;
+	WRITE_ONCE(rc->progress, true);	/* the requester's stall timer: its data moves */
 	if (rc->off < rc->len) {
 		list_move_tail(&rc->link, &px->outq);
 	} else {
@@ -696,8 +700,9 @@ static int dvk_rmt_request_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
 		 * refused one is (dvk_put2lcl()).
 		 */
 		if (!dst->rcmd || dst->rcmd->cmd.c_cmd != DVK_CMD_SNDREC_MSG ||
+		    dst->rcmd->cmd.c_id != c->c_id ||
 		    dst->usr.p_getfrom != q->usr.p_endpoint || READ_ONCE(dst->rcmd->queued))
-			return EDVSPROCSTS;
+			return EDVSPROCSTS;	/* not for this call: a late reply to an earlier one */
 		dvk_rmt_leave_locked(dst, dst->rcmd);
 		dst->usr.p_rts_flags &= ~DVK_SENDING;
 		dst->usr.p_sendto = DVK_NONE;
@@ -810,8 +815,12 @@ long dvk_put2lcl(const struct dvk_cmd *c, const void __user *payload)
 		goto out;
 	}
 	ret = dvk_rmt_dc_lock(c, &dc);
-	if (ret)
+	if (ret) {
+		if (rm)
+			dvk_rmt_refuse(rm, c, px - dvk_pairs, ret);	/* no DC here for it */
+		rm = NULL;
 		goto out;
+	}
 	if (dvk_is_copy_cmd(req))
 		ret = dvk_rcopy_put_locked(dc, c, payload, &rm);
 	else if (ack)
@@ -819,7 +828,7 @@ long dvk_put2lcl(const struct dvk_cmd *c, const void __user *payload)
 	else
 		ret = dvk_rmt_request_locked(dc, c, &rm);
 	/* A rejected request still gets its answer. */
-	if (ret && !ack && rm && ret != EDVSNODCNODE && ret != EDVSDCNOTRUN) {
+	if (ret && !ack && rm) {
 		dvk_rmt_ack_locked(dc, rm, c, ret);
 		rm = NULL;
 	}

@@ -30,6 +30,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
@@ -55,6 +56,7 @@ static struct dvsbr {
 	bool open, up, lost, writable, stalled, waiting_said;
 	struct list_head rxq;
 	int nrx;
+	struct dvsbr_frame *spare;	/* a whole frame's room, for when GFP_ATOMIC fails */
 	wait_queue_head_t rwait, wwait;
 	struct delayed_work connect_work;
 	struct work_struct drop_work;
@@ -121,14 +123,21 @@ static void dvsbr_drain_locked(struct dvsbr *br)
 					  n > 0 ? "a frame too big from the host" : "receive failed");
 			break;
 		}
-		f = kmalloc(struct_size(f, data, n), GFP_ATOMIC);
+		f = kmalloc(struct_size(f, data, n), GFP_ATOMIC | __GFP_NOWARN);
 		if (!f) {
-			br->stalled = true;	/* try again when the reader comes */
+			f = br->spare;		/* the reader makes another */
+			br->spare = NULL;
+		}
+		if (!f) {
+			br->stalled = true;	/* the reader tries again */
 			break;
 		}
 		f->len = dvsbr_user_recv(br->fd, f->data, n);
 		if (f->len != n) {
-			kfree(f);
+			if (is_vmalloc_addr(f))
+				br->spare = f;	/* no vfree() here, with the lock held */
+			else
+				kfree(f);
 			dvsbr_lost_locked(br, "receive failed");
 			break;
 		}
@@ -250,7 +259,7 @@ static void dvsbr_flush_rxq(struct dvsbr *br)
 	br->nrx = 0;
 	spin_unlock_irq(&br->lock);
 	list_for_each_entry_safe(f, tmp, &old, link)
-		kfree(f);
+		kvfree(f);
 }
 
 static int dvsbr_open(struct inode *inode, struct file *file)
@@ -277,20 +286,40 @@ static int dvsbr_release(struct inode *inode, struct file *file)
 	br->open = false;
 	spin_unlock_irq(&br->lock);
 	cancel_delayed_work_sync(&br->connect_work);
-	flush_work(&br->drop_work);
-	dvsbr_close_fd(br);		/* the host sees the link go */
+	dvsbr_close_fd(br);		/* the host sees the link go; no IRQ after this */
+	flush_work(&br->drop_work);	/* one queued before: nothing left to close */
 	dvsbr_flush_rxq(br);
 	return 0;
+}
+
+/* Give the receive side a whole frame's room again, and let it go on. */
+static void dvsbr_refill(struct dvsbr *br)
+{
+	struct dvsbr_frame *spare = NULL;
+
+	if (!READ_ONCE(br->spare))
+		spare = kvmalloc(struct_size(spare, data, DVK_FRAME_MAX), GFP_KERNEL);
+	spin_lock_irq(&br->lock);
+	if (spare && !br->spare) {
+		br->spare = spare;
+		spare = NULL;
+	}
+	if (br->stalled && br->nrx < DVSBR_RXQ_MAX) {
+		br->stalled = false;
+		dvsbr_drain_locked(br);
+	}
+	spin_unlock_irq(&br->lock);
+	kvfree(spare);
 }
 
 static ssize_t dvsbr_read(struct file *file, char __user *ubuf, size_t count, loff_t *ppos)
 {
 	struct dvsbr *br = &dvsbr;
 	struct dvsbr_frame *f;
-	bool resume;
 	int ret;
 
 	for (;;) {
+		dvsbr_refill(br);
 		spin_lock_irq(&br->lock);
 		f = list_first_entry_or_null(&br->rxq, struct dvsbr_frame, link);
 		if (f) {
@@ -300,13 +329,17 @@ static ssize_t dvsbr_read(struct file *file, char __user *ubuf, size_t count, lo
 			}
 			list_del(&f->link);
 			br->nrx--;
-			resume = br->stalled;
-			br->stalled = false;
-			if (resume)
-				dvsbr_drain_locked(br);
 			spin_unlock_irq(&br->lock);
-			ret = copy_to_user(ubuf, f->data, f->len) ? -EFAULT : f->len;
-			kfree(f);
+			if (copy_to_user(ubuf, f->data, f->len)) {
+				spin_lock_irq(&br->lock);
+				list_add(&f->link, &br->rxq);	/* kept for the next read */
+				br->nrx++;
+				spin_unlock_irq(&br->lock);
+				return -EFAULT;
+			}
+			ret = f->len;
+			kvfree(f);
+			dvsbr_refill(br);
 			return ret;
 		}
 		if (br->lost) {

@@ -152,8 +152,13 @@ static void sendrec_out(void)
 	pid = t_fork(client, &reply);
 	c = next_cmd();
 	T_EQ(c.c_cmd, DVK_CMD_SNDREC_MSG);
-	r = from1(DVK_CMD_REPLY_MSG, RSRV, c.c_src, 555);
+	r = from1(DVK_CMD_REPLY_MSG, RSRV, c.c_src, c.c_id + 1);	/* another call's */
 	r.c_msg.m_type = 300;
+	T_EQ(dvk_put2lcl(&r, NULL), EDVSPROCSTS);
+	a = next_cmd();
+	T_EQ(a.c_cmd, DVK_CMD_REPLY_ACK);
+	T_EQ(a.c_rcode, EDVSPROCSTS);
+	r.c_id = c.c_id;					/* the reply to this one */
 	T_EQ(dvk_put2lcl(&r, NULL), 0);
 	T_EQ(t_join(pid), 0);
 	T_EQ(dvk_get2rmt_T(&a, NULL, DVK_TIMEOUT_NOWAIT), EDVSTIMEDOUT);	/* taken: no ack */
@@ -196,6 +201,7 @@ static void sendrec_in(void)
 	T_TRUE(!strcmp(p.p_name, "rclient"));
 	r = next_cmd();
 	T_EQ(r.c_cmd, DVK_CMD_REPLY_MSG);
+	T_EQ(r.c_id, 77);			/* the request's: it answers that call */
 	T_EQ(r.c_src, srv_ep());
 	T_EQ(r.c_dst, RCLI);
 	T_EQ(r.c_msg.m_type, 200);
@@ -297,6 +303,10 @@ static void rejections(void)
 	c = from1(DVK_CMD_SEND_MSG, RCLI, RSRV, 4);
 	c.c_dcid = 7;
 	T_EQ(dvk_put2lcl(&c, NULL), EDVSDCNOTRUN);
+	a = next_cmd();				/* no such DC here: answered all the same */
+	T_EQ(a.c_cmd, DVK_CMD_SEND_ACK);
+	T_EQ(a.c_rcode, EDVSDCNOTRUN);
+	T_EQ(a.c_dst, RCLI);
 	c = from1(DVK_CMD_SEND_ACK, RSRV, RCLI, 12345);
 	T_EQ(dvk_put2lcl(&c, NULL), EDVSACKDST);			/* RCLI is not bound */
 	T_EQ(dvk_get2rmt_T(&a, NULL, DVK_TIMEOUT_NOWAIT), EDVSTIMEDOUT);
