@@ -1,11 +1,14 @@
 # DVS-UML top-level Makefile.
 #
 #   make          ./linux (UML guest with the DVK), libdvk, tools, guest rootfs
-#   make demo     the above, then boot a guest node that initialises the DVS
+#   make demo     the above and dvk.ko, then the teaching demo: node 0 (Debian's kernel
+#                 in the host VM, dvk.ko) and node 1 (a UML guest in it) over the bridge
 #   make test     every test: host unit tests, KUnit and in-guest tests, dvk.ko in
-#                 UML and in the host VM (Debian's kernel under QEMU)
+#                 UML and in the host VM (Debian's kernel under QEMU), remote IPC,
+#                 the bridge, the demo
 #   make bench    the DVK against pipes, sockets, SysV queues, process_vm_readv, in
-#                 the UML guest and in the host VM
+#                 the UML guest and in the host VM; remote IPC against raw TCP, and
+#                 the bridge against a tap
 #   make deps     install the Debian packages the build needs (sudo if not root)
 #
 # Build outputs go to build/ (B=...), never into the source tree.
