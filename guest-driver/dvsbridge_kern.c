@@ -319,7 +319,8 @@ static ssize_t dvsbr_read(struct file *file, char __user *ubuf, size_t count, lo
 	int ret;
 
 	for (;;) {
-		dvsbr_refill(br);
+		bool starved;
+
 		spin_lock_irq(&br->lock);
 		f = list_first_entry_or_null(&br->rxq, struct dvsbr_frame, link);
 		if (f) {
@@ -348,7 +349,13 @@ static ssize_t dvsbr_read(struct file *file, char __user *ubuf, size_t count, lo
 			schedule_delayed_work(&br->connect_work, 0);
 			return -ENOTCONN;
 		}
+		starved = br->stalled || !br->spare;
 		spin_unlock_irq(&br->lock);
+		if (starved) {
+			dvsbr_refill(br);	/* the socket may hold frames we had no room for */
+			if (!list_empty(&br->rxq))
+				continue;
+		}
 		if (file->f_flags & O_NONBLOCK)
 			return -EAGAIN;
 		if (wait_event_interruptible(br->rwait,

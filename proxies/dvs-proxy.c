@@ -395,14 +395,17 @@ static void hand_over(struct peer *p, int fd)
 static void *receiver_main(void *arg)
 {
 	struct peer *p = arg;
-	/* Room for a whole frame after a partial one. */
-	struct frame_source src = {
-		.rb = { .buf = malloc(2 * WIRE_MAX_FRAME), .cap = 2 * WIRE_MAX_FRAME },
-		.frame = malloc(WIRE_MAX_FRAME),
-	};
+	struct frame_source src = { .fd = -1 };
 
+	/* A stream: room for a whole frame after a partial one; a bridge: one frame. */
+	if (p->kind == LINK_STREAM) {
+		src.rb.cap = 2 * WIRE_MAX_FRAME;
+		src.rb.buf = malloc(src.rb.cap);
+	} else {
+		src.frame = malloc(WIRE_MAX_FRAME);
+	}
 	thread_started(p->px, &p->rtid);
-	if (!src.rb.buf || !src.frame) {
+	if (p->kind == LINK_STREAM ? !src.rb.buf : !src.frame) {
 		plog(p, "out of memory");
 		return NULL;
 	}

@@ -21,25 +21,11 @@ static const char *sock_path, *log_path;
 static int fd = -1;
 static unsigned char f[DVK_FRAME_HDR_LEN + 64];
 
-static bool log_has(const char *needle)
-{
-	static char text[1 << 16];
-	FILE *l = fopen(log_path, "r");
-	size_t n;
-
-	if (!l)
-		return false;
-	n = fread(text, 1, sizeof(text) - 1, l);
-	fclose(l);
-	text[n] = 0;
-	return strstr(text, needle) != NULL;
-}
-
 /* Wait up to 5 s for the proxy to log @needle. */
 static bool logged(const char *needle)
 {
 	for (int i = 0; i < 50; i++) {
-		if (log_has(needle))
+		if (t_file_has(log_path, needle))
 			return true;
 		usleep(100 * 1000);
 	}

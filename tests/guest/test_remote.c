@@ -183,7 +183,7 @@ static void sendrec_out(void)
 /* Node 1's client calls a local server: autobind, delivery, reply, ack. */
 static void sendrec_in(void)
 {
-	struct dvk_cmd c, r, a;
+	struct dvk_cmd c, r;
 	struct proc_usr p;
 	int reply = 1;
 	pid_t pid;
@@ -207,7 +207,6 @@ static void sendrec_in(void)
 	T_EQ(r.c_msg.m_type, 200);
 	T_EQ(r.c_msg.m_source, srv_ep());
 	T_EQ(t_join(pid), 0);		/* its reply did not wait for node 1 */
-	(void)a;
 	t_down();
 }
 

@@ -57,7 +57,7 @@ int t_summary(void)
 
 bool t_file_has(const char *path, const char *needle)
 {
-	char buf[8192];
+	static char buf[1 << 16];	/* the first 64 KiB: /proc files, logs */
 	size_t n;
 	FILE *f = fopen(path, "r");
 
