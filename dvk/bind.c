@@ -87,6 +87,11 @@ void dvk_unbind_locked(struct dvk_proc *p, int why)
 	int idx = p->usr.p_nr + dc->usr.dc_nr_tasks;
 	struct task_struct *task = p->task;
 
+	if (p->autobound) {
+		dc->autobound[p->usr.p_nodeid]--;
+		p->autobound = false;
+	}
+	p->grant.id = 0;
 	dvk_rmt_unbind_locked(p, why);
 	list_for_each_entry_safe(q, tmp, &p->senders, send_link) {
 		list_del_init(&q->send_link);

@@ -152,8 +152,11 @@ int dvk_copy(struct mm_struct *smm, unsigned long saddr, struct mm_struct *dmm,
 
 /**
  * dvk_copy_unmark_locked() - after a copy, clear the ONCOPY marks set on its
- * source @src (then endpoint @sep) and destination @dst (@dep), on the
- * bindings that are still there. dc->lock held.
+ * source and destination, on the bindings that are still there. dc->lock held.
+ * @src: the source's slot.
+ * @sep: its endpoint when the copy started.
+ * @dst: the destination's slot.
+ * @dep: its endpoint when the copy started.
  * @ret: the copy's result.
  *
  * Return: @ret, or if it is 0, EDVSSRCDIED / EDVSDSTDIED for a party that

@@ -102,6 +102,10 @@ struct dvk_priv {
  * @rmt_link: in the DC's @rmt_waiters while @rcmd is set.
  * @rmsg: a remote slot's message on its way to a local one, kept (for the
  *	error acknowledgement) until a sendrec's reply is sent.
+ * @autobound: a remote slot registered on the fly by put2lcl (user rights,
+ *	counted in the DC's @autobound), not by this node's administrator.
+ * @grant: a remote requester's announced COPYRMT stream into a local
+ *	party (rcopy.c); @grant.id is 0 when there is none.
  */
 struct dvk_proc {
 	struct proc_usr usr;
@@ -122,6 +126,14 @@ struct dvk_proc {
 	struct dvk_rcmd *rcmd;
 	struct list_head rmt_link;
 	struct dvk_rmsg *rmsg;
+	bool autobound;
+	struct dvk_grant {
+		u64 id;
+		s32 dst;
+		int snode;
+		u64 daddr;
+		u64 len;
+	} grant;
 };
 
 /**
@@ -136,6 +148,7 @@ struct dvk_proc {
  * @notify_args: the system slots' @notify_arg arrays, in one block.
  * @bind_wq: woken on every bind and unbind, for wait4bind.
  * @rmt_waiters: slots blocked in a remote call (their @rmt_link).
+ * @autobound: per node, the slots put2lcl registered on the fly for it.
  * @proc_dir: /proc/dvs/<name>.
  * @free_work: frees the DC after an RCU grace period.
  */
@@ -150,18 +163,31 @@ struct dvk_dc {
 	u64 *notify_args;
 	wait_queue_head_t bind_wq;
 	struct list_head rmt_waiters;
+	u16 autobound[DVK_MAX_NODES];
 	struct proc_dir_entry *proc_dir;
 	struct rcu_work free_work;
+};
+
+/* Why put2lcl refused a command from a node (the counters of /proc/dvs/refused). */
+enum dvk_refusal {
+	DVK_RF_RIGHTS,		/* outside the source's rights here (slot kind, calls, ipc_to) */
+	DVK_RF_COPY,		/* a copy this node cannot justify, data out of range or unasked */
+	DVK_RF_QUOTA,		/* no autobind room left for the node in the DC */
+	DVK_RF_QUEUE,		/* an answer towards the node found its queue full */
+	DVK_RF_NR
 };
 
 /**
  * struct dvk_node - a remote node (the local one has no record).
  * @usr: what getnodeinfo shows (n_dcs is computed when read).
  * @pxid: the pair serving it while attached, else -1.
+ * @refused: commands from it refused, by enum dvk_refusal; kept from
+ *	dvs_init to dvs_end, across node_down.
  */
 struct dvk_node {
 	struct node_usr usr;
 	int pxid;
+	atomic_long_t refused[DVK_RF_NR];
 };
 
 /**
@@ -169,17 +195,33 @@ struct dvk_node {
  * (task[0], task[1], referenced while bound) serving some remote nodes.
  * @outq: commands for the sender proxy (struct dvk_rcmd), oldest first.
  * @wq: the sender proxy waits here in get2rmt.
+ * @nanswers: commands on @outq nobody waits for (acks, replies, notifies,
+ *	copy streams, relayed commands): at most DVK_RMT_QUEUE_MAX.
+ * @nbytes: relayed payload bytes on @outq: at most DVK_RMT_QUEUE_BYTES.
+ * @drop_work: takes the link down when @outq overflowed (dvk_wq).
  */
 struct dvk_pair {
 	struct proxies_usr usr;
 	struct task_struct *task[2];
 	struct list_head outq;
 	wait_queue_head_t wq;
+	unsigned int nanswers;
+	unsigned long nbytes;
+	struct work_struct drop_work;
 };
+
+/*
+ * What a remote node can make this node queue towards it without reading
+ * (its answers, relays): a peer that stops reading loses its link instead
+ * of this node's memory.
+ */
+#define DVK_RMT_QUEUE_MAX	1024
+#define DVK_RMT_QUEUE_BYTES	(8UL << 20)
 
 /**
  * struct dvk_rcmd - a command queued for a sender proxy.
  * @link: in the pair's outq while @queued.
+ * @px: the pair whose outq it was last queued on.
  * @cmd: what get2rmt hands out.
  * @queued: on the outq (get2rmt has not taken it yet).
  * @owned: part of a blocked caller's call (on its stack); else the
@@ -194,6 +236,7 @@ struct dvk_pair {
  */
 struct dvk_rcmd {
 	struct list_head link;
+	struct dvk_pair *px;
 	struct dvk_cmd cmd;
 	bool queued;
 	bool owned;
@@ -257,6 +300,9 @@ extern struct dvk_pair dvk_pairs[DVK_MAX_NODES];
 void dvk_net_init(void);
 void dvk_net_end_all(void);
 bool dvk_proxy_exit(struct task_struct *task);
+void dvk_refused(int nodeid, enum dvk_refusal why);
+void dvk_pair_sync_nodes_locked(struct dvk_pair *px);
+void dvk_link_drop_work(struct work_struct *work);
 
 /* remote.c */
 void dvk_rmt_taken_locked(struct dvk_proc *q);
@@ -265,6 +311,8 @@ void dvk_rmt_peer_gone_locked(struct dvk_proc *q, int err);
 void dvk_rmt_flush(u32 nodes, int err);
 void dvk_rmt_flush_dc_locked(struct dvk_dc *dc, u32 nodes, int err);
 void dvk_rmt_drop_queue_locked(struct dvk_pair *px);
+void dvk_rmt_release_autobound(u32 nodes);
+extern unsigned int dvk_autobind_quota;
 long dvk_rmt_send_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc *dst, bool rec,
 			 struct dvk_message *m, long *t);
 int dvk_rmt_route_locked(struct dvk_dc *dc, int nodeid, int *pxid);
@@ -286,8 +334,11 @@ void dvk_rmt_refuse(struct dvk_rmsg *rm, const struct dvk_cmd *c, int pxid, int 
 /* rcopy.c: vcopy with parties on other nodes */
 static inline bool dvk_is_copy_cmd(u32 req)
 {
-	return req >= DVK_CMD_COPYIN_DATA && req <= DVK_CMD_COPYRMT_RQST;
+	return (req >= DVK_CMD_COPYIN_DATA && req <= DVK_CMD_COPYRMT_RQST) ||
+	       req == DVK_CMD_COPYIN_RQST;
 }
+int dvk_rcopy_rqtr_locked(struct dvk_dc *dc, s32 rqtr, int rnode, struct dvk_proc *party,
+			  struct dvk_proc **rqp);
 long dvk_rmt_vcopy_locked(struct dvk_dc *dc, struct dvk_proc *rq, struct dvk_proc *src,
 			  unsigned long saddr, struct dvk_proc *dst, unsigned long daddr, u32 bytes,
 			  struct mm_struct *smm);
@@ -322,6 +373,7 @@ int dvk_copy_unmark_locked(struct dvk_proc *src, s32 sep, struct dvk_proc *dst, 
 int dvk_priv_check(const struct dvk_dc *dc, const struct priv_usr *u);
 void dvk_priv_default(struct dvk_dc *dc, struct dvk_proc *p);
 bool dvk_call_allowed(const struct dvk_proc *p, int call);
+bool dvk_autobind_allows(const struct dvk_dc *dc, int nr, int call);
 bool dvk_ipc_allowed(const struct dvk_proc *from, const struct dvk_proc *to);
 
 /* calls.c: the ipc() argument layout, shared by the user doors */

@@ -17,6 +17,7 @@
 #include <linux/capability.h>
 #include <linux/export.h>
 #include <linux/pid.h>
+#include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/task.h>
 #include <linux/string.h>
@@ -159,9 +160,11 @@ bool dvk_proxy_exit(struct task_struct *task)
 /* Reset every node and pair record (core start, and dvs_end). */
 static void dvk_net_reset_locked(void)
 {
-	int i;
+	int i, j;
 
 	for (i = 0; i < DVK_MAX_NODES; i++) {
+		for (j = 0; j < DVK_RF_NR; j++)
+			atomic_long_set(&dvk_nodes[i].refused[j], 0);
 		memset(&dvk_nodes[i].usr, 0, sizeof(dvk_nodes[i].usr));
 		dvk_nodes[i].usr.n_nodeid = i;
 		dvk_nodes[i].usr.n_proxies = -1;
@@ -178,6 +181,7 @@ void dvk_net_init(void)
 	for (i = 0; i < DVK_MAX_NODES; i++) {
 		INIT_LIST_HEAD(&dvk_pairs[i].outq);
 		init_waitqueue_head(&dvk_pairs[i].wq);
+		INIT_WORK(&dvk_pairs[i].drop_work, dvk_link_drop_work);
 	}
 	spin_lock(&dvk_net_lock);
 	dvk_net_reset_locked();
@@ -330,7 +334,7 @@ out:
 EXPORT_SYMBOL_GPL(dvk_proxies_unbind);
 
 /* Mirror a pair's connection flags on the nodes it serves; net lock held. */
-static void dvk_pair_sync_nodes_locked(struct dvk_pair *px)
+void dvk_pair_sync_nodes_locked(struct dvk_pair *px)
 {
 	int n;
 
@@ -402,13 +406,62 @@ long dvk_proxy_conn(int pxid, int status)
 		}
 	}
 	spin_unlock(&dvk_net_lock);
-	if (lost)
+	if (lost) {
 		dvk_rmt_flush(lost, EDVSNOTCONN);
+		dvk_rmt_release_autobound(lost);
+	}
 out:
 	up_read(&dvk_dvs.rwsem);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dvk_proxy_conn);
+
+/**
+ * dvk_link_drop_work() - finish taking down a link whose queue overflowed
+ * (dvk_rmt_queue_net_locked() already marked it down and dropped the
+ * queue): wake the callers waiting on its nodes with EDVSNOTCONN and
+ * release the nodes' autobound slots, as a proxy's disconnect does.
+ * @work: the pair's drop_work.
+ */
+void dvk_link_drop_work(struct work_struct *work)
+{
+	struct dvk_pair *px = container_of(work, struct dvk_pair, drop_work);
+	u32 lost;
+
+	down_read(&dvk_dvs.rwsem);
+	spin_lock(&dvk_net_lock);
+	lost = px->usr.px_nodes;
+	spin_unlock(&dvk_net_lock);
+	if (dvk_dvs.initialized && lost) {
+		dvk_rmt_flush(lost, EDVSNOTCONN);
+		dvk_rmt_release_autobound(lost);
+	}
+	up_read(&dvk_dvs.rwsem);
+}
+
+static DEFINE_RATELIMIT_STATE(dvk_refused_rs, 5 * HZ, 1);
+
+/**
+ * dvk_refused() - count a command refused from @nodeid, and log a summary
+ * of that node's counters at most once every 5 s (never a line per command:
+ * a hostile node could otherwise flood the log).
+ * @nodeid: the node it came from.
+ * @why: the kind of refusal.
+ */
+void dvk_refused(int nodeid, enum dvk_refusal why)
+{
+	atomic_long_t *r;
+
+	if (nodeid < 0 || nodeid >= DVK_MAX_NODES)
+		return;
+	r = dvk_nodes[nodeid].refused;
+	atomic_long_inc(&r[why]);
+	if (__ratelimit(&dvk_refused_rs))
+		pr_notice("dvk: refused from node %d so far: rights %ld, copy %ld, quota %ld, queue %ld (/proc/dvs/refused)\n",
+			  nodeid, atomic_long_read(&r[DVK_RF_RIGHTS]),
+			  atomic_long_read(&r[DVK_RF_COPY]), atomic_long_read(&r[DVK_RF_QUOTA]),
+			  atomic_long_read(&r[DVK_RF_QUEUE]));
+}
 
 /**
  * dvk_node_up() - attach remote node @nodeid, served by pair @pxid.

@@ -49,6 +49,15 @@ bool dvk_call_allowed(const struct dvk_proc *p, int call)
 	return p->priv.allowed & BIT_ULL(call);
 }
 
+/*
+ * Whether a remote endpoint registered on the fly in slot @nr could make
+ * @call: autobind gives only user slots, with a user binding's rights.
+ */
+bool dvk_autobind_allows(const struct dvk_dc *dc, int nr, int call)
+{
+	return !dvk_is_sysproc(dc, nr) && (DVK_USER_CALLS & BIT_ULL(call));
+}
+
 /* ipc_to restricts only IPC towards system slots. */
 bool dvk_ipc_allowed(const struct dvk_proc *from, const struct dvk_proc *to)
 {

@@ -74,6 +74,29 @@ static int dvk_nodes_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/*
+ * /proc/dvs/refused: per node that ever had a command refused, the counts
+ * by kind (enum dvk_refusal), since dvs_init.
+ */
+static int dvk_refused_show(struct seq_file *m, void *v)
+{
+	int i;
+
+	seq_puts(m, "node rights copy quota queue\n");
+	for (i = 0; i < DVK_MAX_NODES; i++) {
+		atomic_long_t *r = dvk_nodes[i].refused;
+		long n[DVK_RF_NR];
+		int k, any = 0;
+
+		for (k = 0; k < DVK_RF_NR; k++)
+			any |= (n[k] = atomic_long_read(&r[k])) != 0;
+		if (any)
+			seq_printf(m, "%4d %6ld %4ld %5ld %5ld\n", i, n[DVK_RF_RIGHTS],
+				   n[DVK_RF_COPY], n[DVK_RF_QUOTA], n[DVK_RF_QUEUE]);
+	}
+	return 0;
+}
+
 /* /proc/dvs/proxies/info: one row per bound pair, with the nodes it serves. */
 static int dvk_proxies_info_show(struct seq_file *m, void *v)
 {
@@ -263,6 +286,7 @@ int dvk_procfs_init(void)
 	if (!proxies ||
 	    !proc_create_single("info", 0444, dvk_proc_root, dvk_info_show) ||
 	    !proc_create_single("nodes", 0444, dvk_proc_root, dvk_nodes_show) ||
+	    !proc_create_single("refused", 0444, dvk_proc_root, dvk_refused_show) ||
 	    !proc_create_single("info", 0444, proxies, dvk_proxies_info_show) ||
 	    !proc_create_single("procs", 0444, proxies, dvk_proxies_procs_show)) {
 		proc_remove(dvk_proc_root);

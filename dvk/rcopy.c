@@ -15,13 +15,21 @@
  *   S here,   D remote          R streams to D's node      (COPYIN_DATA)
  *   S remote, D here            COPYOUT_RQST to S's node, which streams back
  *   S, D on one remote node     COPYLCL_RQST: that node copies, then acks
- *   S, D on two remote nodes    COPYRMT_RQST to S's node, which streams to
- *                               D's node, which acks to R's node
+ *   S, D on two remote nodes    COPYIN_RQST to D's node (the grant: expect
+ *                               this stream from S's node), then, once D's
+ *                               node agreed, COPYRMT_RQST to S's node, which
+ *                               streams to D's node, which acks to R's node
  *
  * A rejected request, or a chunk that cannot be written, is answered with
- * its ack carrying the error; R's call ends at the first error. The
- * requester's node checks R's rights to both parties; the parties' nodes
- * check that they are still bound and waiting.
+ * its ack carrying the error; R's call ends at the first error.
+ *
+ * Trust: a party's node touches a local party only when it can justify the
+ * copy itself, under the local vcopy rules: R is registered here as a
+ * remote binding of its own node, with VCOPY among its calls and ipc_to
+ * reaching the party, and the party is blocked receiving. A command about
+ * R comes from R's node (checked), except a COPYRMT stream, which comes from
+ * S's node and is taken only inside what R's node granted first. Data for
+ * a local requester lands only inside the range it asked for.
  *
  * Locking: as remote.c. dc->lock is dropped around the memory copies;
  * everything is looked up again afterwards.
@@ -50,12 +58,35 @@ static int dvk_rcopy_waiter_locked(struct dvk_dc *dc, s32 rqtr, u64 id, int from
 }
 
 /*
- * An answer for the local requester of copy @id: an error ends its copy;
- * success ends it when @v (the answered piece) ends where the copy does,
- * and is progress otherwise.
+ * D's node agreed to a COPYRMT stream (the grant): ask S's node for it.
+ * Return: 0, or the route error (the copy then ends with it).
  */
-static int dvk_rcopy_done_locked(struct dvk_dc *dc, s32 rqtr, u64 id, int from, int rcode,
-				 const struct dvk_vcopy *v)
+static int dvk_rcopy_rmt_start_locked(struct dvk_dc *dc, struct dvk_rcmd *rc)
+{
+	int snode = rc->cmd.c_rcode, pxid, ret;
+
+	ret = dvk_rmt_route_locked(dc, snode, &pxid);
+	if (ret)
+		return ret;
+	rc->cmd.c_cmd = DVK_CMD_COPYRMT_RQST;
+	rc->cmd.c_dst = rc->cmd.c_vcopy.v_src;
+	rc->cmd.c_dnode = snode;
+	rc->cmd.c_rcode = 0;
+	rc->nodes |= BIT(snode);
+	spin_lock(&dvk_net_lock);
+	ret = dvk_rmt_queue_net_locked(rc, pxid);
+	spin_unlock(&dvk_net_lock);
+	return ret;
+}
+
+/*
+ * An answer (command code @req, without DVK_CMD_ACK) for the local
+ * requester of copy @id: an error ends its copy; success ends it when @v
+ * (the answered piece) ends where the copy does, and is progress
+ * otherwise; a granted COPYRMT goes on to the source's node.
+ */
+static int dvk_rcopy_done_locked(struct dvk_dc *dc, u32 req, s32 rqtr, u64 id, int from,
+				 int rcode, const struct dvk_vcopy *v)
 {
 	struct dvk_rcmd *rc;
 	struct dvk_proc *p;
@@ -65,9 +96,15 @@ static int dvk_rcopy_done_locked(struct dvk_dc *dc, s32 rqtr, u64 id, int from, 
 	if (ret)
 		return ret;
 	rc = p->rcmd;
+	if ((rc->cmd.c_cmd == DVK_CMD_COPYIN_RQST) != (req == DVK_CMD_COPYIN_RQST))
+		return EDVSACKSRC;	/* not the answer this phase waits for */
 	if (rcode > 0)
 		rcode = EDVSBADVALUE;
-	if (!rcode) {
+	if (!rcode && req == DVK_CMD_COPYIN_RQST) {
+		rcode = dvk_rcopy_rmt_start_locked(dc, rc);
+		if (!rcode)
+			return 0;
+	} else if (!rcode) {
 		WRITE_ONCE(rc->progress, true);
 		if (v->v_daddr + v->v_bytes != rc->cmd.c_vcopy.v_daddr + rc->len)
 			return 0;
@@ -91,7 +128,8 @@ static void dvk_rcopy_answer_locked(struct dvk_dc *dc, struct dvk_rmsg *rm,
 
 	if (v->v_rnode == dvk_dvs.usr.d_nodeid) {
 		kfree(rm);
-		dvk_rcopy_done_locked(dc, v->v_rqtr, c->c_id, c->c_snode, rcode, v);
+		dvk_rcopy_done_locked(dc, c->c_cmd & ~DVK_CMD_ACK, v->v_rqtr, c->c_id, c->c_snode,
+				      rcode, v);
 		return;
 	}
 	if (dvk_rmt_route_locked(dc, v->v_rnode, &pxid)) {
@@ -110,14 +148,53 @@ static void dvk_rcopy_answer_locked(struct dvk_dc *dc, struct dvk_rmsg *rm,
 		kfree(rm);
 }
 
-/*
- * A party of a remote requester's copy, here: bound, blocked receiving,
- * not in another copy, a user process. Its memory is referenced in *@mmp.
+/**
+ * dvk_rcopy_rqtr_locked() - may remote requester @rqtr of node @rnode copy
+ * to or from local @party? As a local vcopy would be checked: @rqtr is
+ * registered here as @rnode's, its calls include VCOPY and its ipc_to
+ * reaches @party. Refusals are counted against @rnode. dc->lock held.
+ * @dc: the DC.
+ * @rqtr: the requester's endpoint.
+ * @rnode: its node, as the command says (the command's source node, or
+ *	the node that granted a COPYRMT).
+ * @party: a local party of the copy.
+ * @rqp: the requester's slot, on success.
+ *
+ * Return: 0, or EDVSNOTBIND (not registered here as @rnode's), EDVSBADCALL,
+ * EDVSTRAPDENIED.
  */
-static int dvk_rcopy_party_locked(struct dvk_dc *dc, s32 ep, int dead, struct dvk_proc **pp,
-				  struct mm_struct **mmp)
+int dvk_rcopy_rqtr_locked(struct dvk_dc *dc, s32 rqtr, int rnode, struct dvk_proc *party,
+			  struct dvk_proc **rqp)
 {
-	struct dvk_proc *p;
+	struct dvk_proc *r;
+	int ret = EDVSNOTBIND;
+
+	if (!dvk_ep_lookup_locked(dc, rqtr, &r, EDVSNOTBIND) &&
+	    (r->usr.p_rts_flags & DVK_REMOTE) && r->usr.p_nodeid == rnode) {
+		ret = 0;
+		if (!dvk_call_allowed(r, DVK_VCOPY))
+			ret = EDVSBADCALL;
+		else if (!dvk_ipc_allowed(r, party))
+			ret = EDVSTRAPDENIED;
+	}
+	if (ret) {
+		dvk_refused(rnode, DVK_RF_COPY);
+		return ret;
+	}
+	*rqp = r;
+	return 0;
+}
+
+/*
+ * A local party here of copy @v, requested from node @v->v_rnode: bound,
+ * blocked receiving, not in another copy made here (unless @busy_ok), a
+ * user process, and reachable by the requester's rights here
+ * (dvk_rcopy_rqtr_locked()).
+ */
+static int dvk_rcopy_party_check_locked(struct dvk_dc *dc, const struct dvk_vcopy *v, s32 ep,
+					int dead, bool busy_ok, struct dvk_proc **pp)
+{
+	struct dvk_proc *p, *r;
 	int ret;
 
 	ret = dvk_ep_lookup_locked(dc, ep, &p, dead);
@@ -125,17 +202,29 @@ static int dvk_rcopy_party_locked(struct dvk_dc *dc, s32 ep, int dead, struct dv
 		return ret;
 	if (p->usr.p_rts_flags & DVK_REMOTE)
 		return EDVSRMTPROC;
+	ret = dvk_rcopy_rqtr_locked(dc, v->v_rqtr, v->v_rnode, p, &r);
+	if (ret)
+		return ret;
 	if (!(p->usr.p_rts_flags & DVK_RECEIVING))
 		return EDVSPROCSTS;
-	if (p->usr.p_rts_flags & DVK_ONCOPY)
+	if ((p->usr.p_rts_flags & DVK_ONCOPY) && !busy_ok)
 		return EDVSBUSY;
 	if (p->task->flags & PF_KTHREAD)
 		return EDVSPERM;
-	*mmp = get_task_mm(p->task);
-	if (!*mmp)
-		return dead;
 	*pp = p;
 	return 0;
+}
+
+/* dvk_rcopy_party_check_locked(), and the party's memory referenced in *@mmp. */
+static int dvk_rcopy_party_locked(struct dvk_dc *dc, const struct dvk_vcopy *v, s32 ep, int dead,
+				  struct dvk_proc **pp, struct mm_struct **mmp)
+{
+	int ret = dvk_rcopy_party_check_locked(dc, v, ep, dead, false, pp);
+
+	if (ret)
+		return ret;
+	*mmp = get_task_mm((*pp)->task);
+	return *mmp ? 0 : dead;
 }
 
 /* COPYLCL_RQST: both parties are here; copy through a kernel buffer. */
@@ -173,11 +262,11 @@ static int dvk_rcopy_request_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
 	    (c->c_cmd == DVK_CMD_COPYLCL_RQST) != (v->v_dnode == self) ||
 	    (c->c_cmd == DVK_CMD_COPYOUT_RQST) != (v->v_dnode == v->v_rnode))
 		goto answer;
-	ret = dvk_rcopy_party_locked(dc, v->v_src, EDVSSRCDIED, &src, &smm);
+	ret = dvk_rcopy_party_locked(dc, v, v->v_src, EDVSSRCDIED, &src, &smm);
 	if (ret)
 		goto answer;
 	if (c->c_cmd == DVK_CMD_COPYLCL_RQST) {
-		ret = dvk_rcopy_party_locked(dc, v->v_dst, EDVSDSTDIED, &dst, &dmm);
+		ret = dvk_rcopy_party_locked(dc, v, v->v_dst, EDVSDSTDIED, &dst, &dmm);
 		if (!ret)
 			ret = dvk_rcopy_local_locked(dc, src, smm, dst, dmm, v);
 		goto answer;
@@ -208,38 +297,126 @@ answer:
 	return ret;
 }
 
+/* [@addr, @addr + @len) lies inside [@start, @start + @total). */
+static bool dvk_range_inside(u64 addr, u64 len, u64 start, u64 total)
+{
+	return addr >= start && len <= total && addr - start <= total - len;
+}
+
+/*
+ * COPYIN_RQST on the destination's node, from the requester's: the grant
+ * of a COPYRMT stream that will come from node c_rcode into local party
+ * v_dst. Checked as the chunks of a stream from R's own node would be, and
+ * recorded on R's registration here (one at a time; a new one replaces it).
+ */
+static int dvk_rcopy_grant_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
+				  struct dvk_rmsg *rm)
+{
+	const struct dvk_vcopy *v = &c->c_vcopy;
+	int self = dvk_dvs.usr.d_nodeid, snode = c->c_rcode;
+	struct dvk_proc *d, *r;
+	int ret;
+
+	ret = EDVSBADVALUE;
+	if (v->v_rnode != c->c_snode || v->v_rqtr != c->c_src || v->v_dst != c->c_dst ||
+	    v->v_dnode != self || !v->v_bytes || v->v_bytes > READ_ONCE(dvk_dvs.usr.d_max_copylen) ||
+	    snode < 0 || snode >= DVK_MAX_NODES || snode == self || snode == v->v_rnode)
+		goto answer;
+	ret = dvk_rcopy_party_check_locked(dc, v, v->v_dst, EDVSDSTDIED, false, &d);
+	if (ret)
+		goto answer;
+	ret = dvk_rcopy_rqtr_locked(dc, v->v_rqtr, v->v_rnode, d, &r);
+	if (ret)
+		goto answer;
+	r->grant = (struct dvk_grant) {
+		.id = c->c_id, .dst = v->v_dst, .snode = snode,
+		.daddr = v->v_daddr, .len = v->v_bytes,
+	};
+answer:
+	dvk_rcopy_answer_locked(dc, rm, c, ret);
+	return ret;
+}
+
+/*
+ * Whose chunk @c is, on the destination's node, and where it may land:
+ * *@dp the local destination. For a local requester, only inside the range
+ * it asked for, from the node it asked; for a remote one, a party it may
+ * reach, from its own node or (COPYRMT) inside its grant. Return 0 or the
+ * error the chunk is refused with.
+ */
+static int dvk_rcopy_data_check_locked(struct dvk_dc *dc, const struct dvk_cmd *c, bool here,
+				       struct dvk_proc **dp)
+{
+	const struct dvk_vcopy *v = &c->c_vcopy;
+	struct dvk_proc *rq, *d;
+	int ret;
+
+	if (here) {
+		const struct dvk_rcmd *rc;
+
+		ret = dvk_rcopy_waiter_locked(dc, v->v_rqtr, c->c_id, c->c_snode, &rq);
+		if (ret)
+			return ret;
+		rc = rq->rcmd;
+		if (rc->cmd.c_cmd != DVK_CMD_COPYOUT_RQST || v->v_dst != rc->cmd.c_vcopy.v_dst ||
+		    c->c_src != rc->cmd.c_vcopy.v_src ||
+		    !dvk_range_inside(v->v_daddr, c->c_len, rc->cmd.c_vcopy.v_daddr, rc->len)) {
+			dvk_refused(c->c_snode, DVK_RF_COPY);
+			return EDVSBADVALUE;
+		}
+		ret = dvk_ep_lookup_locked(dc, v->v_dst, &d, EDVSDSTDIED);
+		if (ret)
+			return ret;
+		if (d != rq && !(d->usr.p_rts_flags & DVK_RECEIVING))
+			return EDVSPROCSTS;
+	} else {
+		/* ONCOPY marks copies made here, not the streams of other nodes. */
+		ret = dvk_rcopy_party_check_locked(dc, v, v->v_dst, EDVSDSTDIED, true, &d);
+		if (ret)
+			return ret;
+		if (c->c_snode != v->v_rnode) {
+			const struct dvk_grant *g;
+
+			ret = dvk_rcopy_rqtr_locked(dc, v->v_rqtr, v->v_rnode, d, &rq);
+			if (ret)
+				return ret;
+			g = &rq->grant;
+			if (!g->id || g->id != c->c_id || g->snode != c->c_snode || g->dst != v->v_dst ||
+			    !dvk_range_inside(v->v_daddr, c->c_len, g->daddr, g->len)) {
+				dvk_refused(c->c_snode, DVK_RF_COPY);
+				return EDVSBADVALUE;
+			}
+		}
+	}
+	if (d->task->flags & PF_KTHREAD)
+		return EDVSPERM;	/* a kernel thread's memory is its own business */
+	*dp = d;
+	return 0;
+}
+
 /* COPYIN_DATA on the destination's node: write the chunk, acknowledge it. */
 static int dvk_rcopy_data_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
 				 const void __user *payload, struct dvk_rmsg *rm)
 {
 	const struct dvk_vcopy *v = &c->c_vcopy;
 	bool here = v->v_rnode == dvk_dvs.usr.d_nodeid;
+	struct dvk_proc *d = NULL, *r;
 	struct mm_struct *mm;
-	struct dvk_proc *d;
 	int ret;
 
-	if (here) {
-		/* The requester gave up: write nothing, tell nobody. */
-		ret = dvk_rcopy_waiter_locked(dc, v->v_rqtr, c->c_id, c->c_snode, &d);
-		if (ret) {
-			kfree(rm);
-			return ret;
-		}
-	}
 	ret = c->c_rcode > 0 ? EDVSBADVALUE : c->c_rcode;	/* the source's read failed */
 	if (!ret && (v->v_dnode != dvk_dvs.usr.d_nodeid || c->c_src != v->v_src ||
 		     c->c_dst != v->v_dst))
 		ret = EDVSBADVALUE;
 	if (!ret)
-		ret = dvk_ep_lookup_locked(dc, v->v_dst, &d, EDVSDSTDIED);
-	if (!ret) {
-		if (d->usr.p_rts_flags & DVK_REMOTE)
-			ret = EDVSRMTPROC;
-		else if (!(here && d->usr.p_endpoint == v->v_rqtr) &&
-			 !(d->usr.p_rts_flags & DVK_RECEIVING))
-			ret = EDVSPROCSTS;	/* not the waiting requester, not receiving */
-		else if (d->task->flags & PF_KTHREAD)
-			ret = EDVSPERM;
+		ret = dvk_rcopy_data_check_locked(dc, c, here, &d);
+	else if (here)
+		ret = dvk_rcopy_waiter_locked(dc, v->v_rqtr, c->c_id, c->c_snode, &r) ?: ret;
+	if (here && (ret == EDVSACKDST || ret == EDVSACKSRC)) {
+		/* Nobody here asked for it (any more): write nothing, tell nobody. */
+		dvk_refused(c->c_snode, DVK_RF_COPY);
+		kfree(rm);
+		return ret;
 	}
 	if (!ret) {
 		mm = get_task_mm(d->task);
@@ -251,6 +428,11 @@ static int dvk_rcopy_data_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
 			spin_lock(&dc->lock);
 		}
 	}
+	/* A COPYRMT stream's grant ends with its last chunk or its first error. */
+	if (!here && c->c_snode != v->v_rnode && (ret || (c->c_flags & DVK_CMDF_LAST)) &&
+	    !dvk_ep_lookup_locked(dc, v->v_rqtr, &r, EDVSNOTBIND) && r->grant.id == c->c_id &&
+	    r->grant.snode == c->c_snode)
+		r->grant.id = 0;
 	if (ret || here || (c->c_flags & DVK_CMDF_LAST))
 		dvk_rcopy_answer_locked(dc, rm, c, ret);
 	else
@@ -275,10 +457,12 @@ long dvk_rcopy_put_locked(struct dvk_dc *dc, const struct dvk_cmd *c, const void
 
 	*rmp = NULL;
 	if (c->c_cmd & DVK_CMD_ACK)
-		return dvk_rcopy_done_locked(dc, c->c_dst, c->c_id, c->c_snode, c->c_rcode,
-					     &c->c_vcopy);
+		return dvk_rcopy_done_locked(dc, c->c_cmd & ~DVK_CMD_ACK, c->c_dst, c->c_id,
+					     c->c_snode, c->c_rcode, &c->c_vcopy);
 	if (c->c_cmd == DVK_CMD_COPYIN_DATA)
 		return dvk_rcopy_data_locked(dc, c, payload, rm);
+	if (c->c_cmd == DVK_CMD_COPYIN_RQST)
+		return dvk_rcopy_grant_locked(dc, c, rm);
 	return dvk_rcopy_request_locked(dc, c, rm);
 }
 
@@ -323,7 +507,15 @@ long dvk_rmt_vcopy_locked(struct dvk_dc *dc, struct dvk_proc *rq, struct dvk_pro
 	else
 		code = DVK_CMD_COPYRMT_RQST;
 	to = snode == self ? dnode : snode;
-	if (dnode != self && dnode != to) {
+	if (code == DVK_CMD_COPYRMT_RQST) {
+		/* First the grant to D's node; S's node is asked once it agreed. */
+		ret = dvk_rmt_route_locked(dc, snode, &pxid);
+		if (ret)
+			return ret;
+		rc.nodes = BIT(snode);
+		to = dnode;
+		code = DVK_CMD_COPYIN_RQST;
+	} else if (dnode != self && dnode != to) {
 		ret = dvk_rmt_route_locked(dc, dnode, &pxid);
 		if (ret)
 			return ret;
@@ -336,6 +528,10 @@ long dvk_rmt_vcopy_locked(struct dvk_dc *dc, struct dvk_proc *rq, struct dvk_pro
 		dvk_rmt_cmd(&rc.cmd, dc, code, src->usr.p_endpoint, dst->usr.p_endpoint, to,
 			    dvk_rmt_new_id());
 		rc.mm = smm;
+	} else if (code == DVK_CMD_COPYIN_RQST) {
+		dvk_rmt_cmd(&rc.cmd, dc, code, rq->usr.p_endpoint, dst->usr.p_endpoint, to,
+			    dvk_rmt_new_id());
+		rc.cmd.c_rcode = snode;		/* where the stream will come from */
 	} else {
 		dvk_rmt_cmd(&rc.cmd, dc, code, rq->usr.p_endpoint, src->usr.p_endpoint, to,
 			    dvk_rmt_new_id());

@@ -20,14 +20,24 @@
  *   *_ACK       completes the local call with that transaction id (c_id).
  *
  * Every rejected request is answered with its acknowledgement carrying the
- * error, so the remote caller never waits for nothing. A remote sender
- * unknown here is registered on the fly (autobind). Losing a link or a node
- * wakes every local caller waiting on it (dvk_rmt_flush()).
+ * error, so the remote caller never waits for nothing. Losing a link or a
+ * node wakes every local caller waiting on it (dvk_rmt_flush()).
+ *
+ * Trust (docs/abi.md, "Trust between nodes"): a command from node N acts
+ * only as an endpoint registered here as N's, in a DC N is a member of
+ * here, with the rights recorded here for it, checked as for a local call.
+ * A sender unknown here is registered on the fly (autobind) only in a user
+ * slot, with user rights, within a per-node quota (dvk.autobind_quota) that
+ * always leaves a quarter of the DC's user slots to local binds; a node's
+ * autobound slots are released when its link goes down. The answers queued
+ * towards a node are bounded (DVK_RMT_QUEUE_MAX): a node that stops
+ * reading them loses its link.
  *
  * Locking: dc->lock, then dvk_net_lock for the pairs' queues. An owned
  * command leaves its queue (under dvk_net_lock) before its caller returns.
  */
 #include <linux/export.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -37,6 +47,20 @@
 #include "dvk_internal.h"
 
 static atomic64_t dvk_rmt_ids = ATOMIC64_INIT(0);
+
+/*
+ * dvk.ko's autobind_quota; a built-in core's is dvkipc.autobind_quota (a
+ * built-in "dvk." prefix would take /sys/module/dvk from the ioctl door's
+ * module).
+ */
+#ifndef MODULE
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "dvkipc."
+#endif
+unsigned int dvk_autobind_quota = 32;
+module_param_named(autobind_quota, dvk_autobind_quota, uint, 0644);
+MODULE_PARM_DESC(autobind_quota,
+		 "slots a remote node's unknown endpoints may take on the fly, per node and DC (default 32)");
 
 /* A new transaction id, echoed by the answers to the command. */
 u64 dvk_rmt_new_id(void)
@@ -80,20 +104,55 @@ int dvk_rmt_route_locked(struct dvk_dc *dc, int nodeid, int *pxid)
 	return ret;
 }
 
+/* The payload bytes a queued command holds in kernel memory (a relayed chunk). */
+static unsigned long dvk_rcmd_bytes(const struct dvk_rcmd *rc)
+{
+	return rc->data ? rc->cmd.c_len : 0;
+}
+
+/*
+ * Pair @px's queue is full of answers its peer does not take: take the
+ * link down now (both ways, the queue dropped); the callers waiting on its
+ * nodes are woken, and their autobound slots released, by its drop_work.
+ * dvk_net_lock held.
+ */
+static void dvk_rmt_overflow_locked(struct dvk_pair *px, int nodeid)
+{
+	dvk_refused(nodeid, DVK_RF_QUEUE);
+	px->usr.px_flags &= ~(DVK_PX_SCONNECTED | DVK_PX_RCONNECTED);
+	dvk_pair_sync_nodes_locked(px);
+	dvk_rmt_drop_queue_locked(px);
+	wake_up_all(&px->wq);
+	queue_work(dvk_wq, &px->drop_work);
+}
+
 /*
  * Queue @rc on pair @pxid and wake its sender proxy; dvk_net_lock held.
  * The route is checked again under the lock: the link may have gone
- * since dvk_rmt_route_locked(). Return: 0 or EDVSNOTCONN.
+ * since dvk_rmt_route_locked(). A command nobody waits for counts against
+ * the pair's bound; overflowing it takes the link down.
+ * Return: 0, EDVSNOTCONN, or EDVSNOSPC (the queue was full: the link is down).
  */
 int dvk_rmt_queue_net_locked(struct dvk_rcmd *rc, int pxid)
 {
 	struct dvk_pair *px = &dvk_pairs[pxid];
 	struct dvk_node *n = &dvk_nodes[rc->cmd.c_dnode];
+	unsigned long bytes = dvk_rcmd_bytes(rc);
 
 	if (!(px->usr.px_flags & DVK_PX_SCONNECTED) || n->pxid != pxid ||
 	    !(n->usr.n_flags & DVK_NODE_ATTACHED))
 		return EDVSNOTCONN;
+	if (!rc->owned) {
+		if (px->nanswers >= DVK_RMT_QUEUE_MAX ||
+		    px->nbytes + bytes > DVK_RMT_QUEUE_BYTES) {
+			dvk_rmt_overflow_locked(px, rc->cmd.c_dnode);
+			return EDVSNOSPC;
+		}
+		px->nanswers++;
+		px->nbytes += bytes;
+	}
 	rc->queued = true;
+	rc->px = px;
 	list_add_tail(&rc->link, &px->outq);
 	wake_up(&px->wq);
 	return 0;
@@ -105,6 +164,10 @@ static void dvk_rmt_unqueue_net_locked(struct dvk_rcmd *rc)
 	if (rc->queued) {
 		list_del_init(&rc->link);
 		rc->queued = false;
+		if (!rc->owned) {
+			rc->px->nanswers--;
+			rc->px->nbytes -= dvk_rcmd_bytes(rc);
+		}
 	}
 }
 
@@ -601,32 +664,121 @@ long dvk_get2rmt(struct dvk_cmd *out, void __user *payload, long timeout_ms)
 EXPORT_SYMBOL_GPL(dvk_get2rmt);
 
 /*
- * The remote slot here for @c's source: registered on the fly when free
- * (autobind), re-registered when it names an older binding of the same
- * node (that binding is gone over there). dc->lock held.
+ * Room for one more autobound slot of node @node in @dc: at most the quota
+ * per node, and never the last quarter of the DC's user slots, which stay
+ * for local binds. dc->lock held.
  */
-static int dvk_rmt_source_locked(struct dvk_dc *dc, const struct dvk_cmd *c, struct dvk_proc **qp)
+static bool dvk_autobind_room_locked(const struct dvk_dc *dc, int node)
 {
-	int nr = DVK_EP_NR(c->c_src);
+	int user = dc->usr.dc_nr_procs + dc->usr.dc_nr_tasks - dc->usr.dc_nr_sysprocs;
+	int i, all = 0;
+
+	if (dc->autobound[node] >= READ_ONCE(dvk_autobind_quota))
+		return false;
+	for (i = 0; i < DVK_MAX_NODES; i++)
+		all += dc->autobound[i];
+	return all + 1 <= user - user / 4;
+}
+
+/*
+ * Register @ep of @node anew in remote slot @q, which holds an older
+ * binding of the same slot there (that one is gone over there): waiters on
+ * the old endpoint get EDVSENDPOINT; the rights recorded here for the slot
+ * stay. dc->lock held.
+ */
+static void dvk_rmt_rebind_locked(struct dvk_dc *dc, struct dvk_proc *q, s32 ep, int node)
+{
+	struct dvk_priv priv = q->priv;
+	bool autobound = q->autobound;
+	char name[DVK_NAME_LEN];
+
+	strscpy(name, q->usr.p_name, sizeof(name));
+	dvk_unbind_locked(q, EDVSENDPOINT);
+	dvk_bind_remote_locked(q, ep, node, name);
+	q->priv = priv;
+	if (autobound) {
+		q->autobound = true;
+		dc->autobound[node]++;
+	}
+}
+
+/*
+ * The remote slot here for @c's source, making call @call: a slot
+ * registered as @c's node's, or a free user slot registered on the fly
+ * (autobind, *@fresh set) when a user binding may make @call and the node
+ * has quota left. dc->lock held.
+ *
+ * Return: 0, EDVSRANGE, EDVSLCLPROC (a local process's slot), EDVSNONODE
+ * (another node's), EDVSPERM (a free system or task slot: only this node's
+ * administrator registers those, with rmtbind), EDVSBADCALL (a user
+ * binding may not make @call), EDVSNOSPC (no quota left).
+ */
+static int dvk_rmt_source_locked(struct dvk_dc *dc, const struct dvk_cmd *c, int call,
+				 struct dvk_proc **qp, bool *fresh)
+{
+	int nr = DVK_EP_NR(c->c_src), node = c->c_snode;
 	struct dvk_proc *q;
 
+	*fresh = false;
 	if (!dvk_nr_ok(dc, nr) || DVK_EP_GEN(c->c_src) < 1)
 		return EDVSRANGE;
 	q = dvk_slot(dc, nr);
 	if (!(q->usr.p_rts_flags & DVK_SLOT_FREE)) {
 		if (!(q->usr.p_rts_flags & DVK_REMOTE))
 			return EDVSLCLPROC;
-		if (q->usr.p_nodeid != c->c_snode)
+		if (q->usr.p_nodeid != node)
 			return EDVSNONODE;
-		if (q->usr.p_endpoint == c->c_src) {
-			*qp = q;
-			return 0;
-		}
-		dvk_unbind_locked(q, EDVSENDPOINT);
+		if (q->usr.p_endpoint != c->c_src)
+			dvk_rmt_rebind_locked(dc, q, c->c_src, node);
+		*qp = q;
+		return 0;
 	}
-	dvk_bind_remote_locked(q, c->c_src, c->c_snode, "rclient");
+	if (dvk_is_sysproc(dc, nr)) {
+		dvk_refused(node, DVK_RF_RIGHTS);
+		return EDVSPERM;
+	}
+	if (!dvk_autobind_allows(dc, nr, call)) {
+		dvk_refused(node, DVK_RF_RIGHTS);
+		return EDVSBADCALL;
+	}
+	if (!dvk_autobind_room_locked(dc, node)) {
+		dvk_refused(node, DVK_RF_QUOTA);
+		return EDVSNOSPC;
+	}
+	dvk_bind_remote_locked(q, c->c_src, node, "rclient");
+	q->autobound = true;
+	dc->autobound[node]++;
+	*fresh = true;
 	*qp = q;
 	return 0;
+}
+
+/**
+ * dvk_rmt_release_autobound() - unbind the slots put2lcl registered on the
+ * fly for @nodes, in every DC (their links went down): a node that comes
+ * back registers its endpoints again, and one that does not leaves the
+ * slots to others. Their waiters get EDVSNOTCONN.
+ * @nodes: one bit per node.
+ */
+void dvk_rmt_release_autobound(u32 nodes)
+{
+	int i, nr;
+
+	for (i = 0; i < DVK_MAX_DCS; i++) {
+		struct dvk_dc *dc = dvk_dc_get(i);
+
+		if (!dc)
+			continue;
+		spin_lock(&dc->lock);
+		for (nr = -dc->usr.dc_nr_tasks; nr < dc->usr.dc_nr_procs; nr++) {
+			struct dvk_proc *p = dvk_slot(dc, nr);
+
+			if (p->autobound && (nodes & BIT(p->usr.p_nodeid)))
+				dvk_unbind_locked(p, EDVSNOTCONN);
+		}
+		spin_unlock(&dc->lock);
+		dvk_dc_put(dc);
+	}
 }
 
 /* SEND_MSG and SNDREC_MSG from remote @q to local @dst. */
@@ -671,23 +823,46 @@ static int dvk_rmt_put_msg_locked(struct dvk_proc *q, struct dvk_proc *dst,
 	return 0;
 }
 
-/* A request from the other node, played against local slots. */
-static int dvk_rmt_request_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
-				  struct dvk_rmsg **rmp)
+/* The local call a remote request stands for, checked against the source's rights. */
+static int dvk_rmt_call_of(u32 req)
 {
-	struct dvk_proc *q, *dst;
+	switch (req) {
+	case DVK_CMD_SEND_MSG:
+		return DVK_SEND;
+	case DVK_CMD_SNDREC_MSG:
+		return DVK_SENDREC;
+	case DVK_CMD_REPLY_MSG:
+		return DVK_REPLY;
+	case DVK_CMD_NTFY_MSG:
+		return DVK_NOTIFY;
+	}
+	return -1;
+}
+
+/*
+ * Request @c from remote slot @q, making call @call, played against local
+ * slots with @q's rights as recorded here, as the same call from a local
+ * process would be.
+ */
+static int dvk_rmt_play_locked(struct dvk_dc *dc, const struct dvk_cmd *c, struct dvk_proc *q,
+			       int call, struct dvk_rmsg **rmp)
+{
+	struct dvk_proc *dst;
 	int ret;
 
-	ret = dvk_rmt_source_locked(dc, c, &q);
-	if (ret)
-		return ret;
+	if (!dvk_call_allowed(q, call)) {
+		dvk_refused(c->c_snode, DVK_RF_RIGHTS);
+		return EDVSBADCALL;
+	}
 	ret = dvk_ep_lookup_locked(dc, c->c_dst, &dst, EDVSDSTDIED);
 	if (ret)
 		return ret;
 	if (dst->usr.p_rts_flags & DVK_REMOTE)
 		return EDVSRMTPROC;	/* relaying is the bridge's business */
-	if (!dvk_ipc_allowed(q, dst))
+	if (!dvk_ipc_allowed(q, dst)) {
+		dvk_refused(c->c_snode, DVK_RF_RIGHTS);
 		return EDVSTRAPDENIED;
+	}
 
 	switch (c->c_cmd) {
 	case DVK_CMD_SEND_MSG:
@@ -715,8 +890,10 @@ static int dvk_rmt_request_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
 		q->usr.p_rmtsent++;
 		return 0;
 	case DVK_CMD_NTFY_MSG:
-		if (!dvk_is_sysproc(dc, q->usr.p_nr) || !dvk_is_sysproc(dc, dst->usr.p_nr))
+		if (!dvk_is_sysproc(dc, q->usr.p_nr) || !dvk_is_sysproc(dc, dst->usr.p_nr)) {
+			dvk_refused(c->c_snode, DVK_RF_RIGHTS);
 			return EDVSTRAPDENIED;
+		}
 		if (c->c_rcode < -1 || c->c_rcode > 63)
 			return EDVSBADVALUE;
 		q->usr.p_rmtsent++;
@@ -725,6 +902,26 @@ static int dvk_rmt_request_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
 		return 0;
 	}
 	return EDVSBADREQUEST;
+}
+
+/* A request from the other node; a refused one leaves no autobinding behind. */
+static int dvk_rmt_request_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
+				  struct dvk_rmsg **rmp)
+{
+	int call = dvk_rmt_call_of(c->c_cmd);
+	struct dvk_proc *q;
+	bool fresh;
+	int ret;
+
+	if (call < 0)
+		return EDVSBADREQUEST;
+	ret = dvk_rmt_source_locked(dc, c, call, &q, &fresh);
+	if (ret)
+		return ret;
+	ret = dvk_rmt_play_locked(dc, c, q, call, rmp);
+	if (ret && fresh)
+		dvk_unbind_locked(q, EDVSNOTBIND);
+	return ret;
 }
 
 /* An acknowledgement: complete the local call with that transaction id. */
@@ -784,8 +981,7 @@ long dvk_put2lcl(const struct dvk_cmd *c, const void __user *payload)
 	if (req >= DVK_NR_CMDS || (c->c_cmd & ~(DVK_CMD_ACK | 0xff)) ||
 	    (c->c_flags & ~(c->c_cmd == DVK_CMD_COPYIN_DATA ? DVK_CMDF_LAST : 0)))
 		return EDVSBADREQUEST;
-	if (req == DVK_CMD_NONE || req == DVK_CMD_HELLO || req == DVK_CMD_SHUTDOWN ||
-	    req == DVK_CMD_COPYIN_RQST)
+	if (req == DVK_CMD_NONE || req == DVK_CMD_HELLO || req == DVK_CMD_SHUTDOWN)
 		return EDVSBADREQUEST;
 	if (c->c_cmd == DVK_CMD_COPYIN_DATA ? !c->c_len || c->c_len > DVK_CMD_MAXPAYLOAD ||
 	    c->c_len != c->c_vcopy.v_bytes || !payload : c->c_len)

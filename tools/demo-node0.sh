@@ -26,12 +26,16 @@ done
 [ -n "$ep" ] || { echo "[node 0] the server did not start"; exit 1; }
 dvs ps --dc 0 2>/dev/null | prefix '[node 0]   '
 
-say "3. The proxy that links node 0 to node 1, over node 1's bridge socket."
+say "3. Node 1's client (slot 2 there) is to send to our server: registered by node 0's"
+echo "[node 0]   administrator (a node's endpoints get only what this node grants them)."
+run dvs rmtbind --dc 0 --endpoint 32770 --node 1 --name client > /dev/null || exit 1
+
+say "4. The proxy that links node 0 to node 1, over node 1's bridge socket."
 mkdir -p "$work/uml"
 run dvs-proxy --umid 1=node1/guest1 --uml-dir "$work/uml" --dc 0 --quiet &
 sleep 0.5
 
-say "4. Node 1: a User-Mode Linux guest, an ordinary process here, started as:"
+say "5. Node 1: a User-Mode Linux guest, an ordinary process here, started as:"
 cp "$img" "$work/node1.img" || exit 1
 set -- "$linux" umid=node1 uml_dir="$work/uml" mem=128M ubd0="$work/node1.img" root=/dev/ubda \
 	dvs.node=1 dvs.name=DEMO dvs.server="$ep" dvs.run=cmd dvs.cmd=/usr/lib/dvs/demo-node1.sh \
@@ -43,7 +47,7 @@ echo "[node 0]   message frame, which the kernel passes to node 0 through the so
 "$@" < /dev/null 2>&1 | tr -d '\r' | tee "$work/node1.log" |
 	while IFS= read -r l; do case $l in "| "*) printf '[node 1] %s\n' "${l#| }" ;; esac; done
 
-say "5. What node 0 knows now (node 1 has halted: its link is down, '--'):"
+say "10. What node 0 knows now (node 1 has halted: its link is down, '--'):"
 dvs nodes | prefix '[node 0]   '
 dvs ps --dc 0 2>/dev/null | prefix '[node 0]   '
 { kill $(pidof dvs-ping dvs-proxy); wait; } 2>/dev/null

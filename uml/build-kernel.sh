@@ -40,6 +40,9 @@ objdir=$build/kernel-$flavour
 mkdir -p "$build/src" "$objdir"
 
 # 1. A pristine tree with the patch series applied, redone only when an input changes.
+# Flavours built in parallel (make -j kernel kernel-test) share it: one unpacks.
+exec 9>"$build/src/.lock"
+flock 9
 series=$top/uml/patches/series
 stamp=$( { echo "$tarball"; stat -c '%s %Y' "$tarball"; grep -v '^#' "$series" |
 	while read -r p; do [ -n "$p" ] && cat "$top/uml/patches/$p"; done; } | sha256sum | cut -c1-16)
@@ -60,6 +63,7 @@ fi
 ln -sfn "$(realpath --relative-to="$src/ipc" "$top/dvk")" "$src/ipc/dvk"
 ln -sfn "$(realpath --relative-to="$src/include" "$top/include/dvk")" "$src/include/dvk"
 ln -sfn "$(realpath --relative-to="$src/arch/um/drivers" "$top/guest-driver")" "$src/arch/um/drivers/dvsbridge"
+flock -u 9
 
 # ccache keyed on paths relative to the checkout, so a fresh clone elsewhere
 # (CI) reuses what an earlier build compiled.

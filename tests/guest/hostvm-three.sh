@@ -17,15 +17,20 @@ insmod "$M/dvk.ko" && modprobe tun || exit 1
 dvs init --node 0 --name HOSTVM > /dev/null && dvs dc-init --dc 0 > /dev/null || exit 1
 proxy_args="--dc 0 --heartbeat 300 --dead 3000"
 . "$here/uml-guests.sh"
-# Slots: node 0 serves on 1, node 1 on 3, node 2 on 5; clients 2, 4, 6.
+# Slots: node 0 serves on 1, node 1 on 3, node 2 on 5; clients 2, 4, 6. Every
+# node registers the other nodes' clients (rmtbind: they send, notify and copy).
+dvs rmtbind --dc 0 --endpoint 32772 --node 1 --name cli1 > /dev/null &&
+	dvs rmtbind --dc 0 --endpoint 32774 --node 2 --name cli2 > /dev/null || exit 1
 case $transport in
 tcp)
 	modprobe bridge || exit 1
 	dvs-tap up tap1 10.0.11.201/24 root && dvs-tap up tap2 10.0.11.202/24 root &&
 		dvs-tap bridge br0 10.0.11.254/24 tap1 tap2 || exit 1
 	dvs-proxy --peer 1=10.0.11.1/uml1 --peer 2=10.0.11.2/uml2 $proxy_args &
-	boot_guest 1 tap1 10.0.11.1/24 tcp 0=10.0.11.254/host,2=10.0.11.2/uml2 3 4:32773:2:uml1-to-uml2 &&
-		boot_guest 2 tap2 10.0.11.2/24 tcp 0=10.0.11.254/host,1=10.0.11.1/uml1 5 6:32769:0:uml2-to-host ||
+	boot_guest 1 tap1 10.0.11.1/24 tcp 0=10.0.11.254/host,2=10.0.11.2/uml2 3 4:32773:2:uml1-to-uml2 \
+		"" 32770:0,32774:2 &&
+		boot_guest 2 tap2 10.0.11.2/24 tcp 0=10.0.11.254/host,1=10.0.11.1/uml1 5 \
+			6:32769:0:uml2-to-host "" 32770:0,32772:1 ||
 		exit 1
 	;;
 uml)
@@ -33,8 +38,8 @@ uml)
 	mkdir -p /tmp/uml/fake
 	dvs-proxy --umid 1=node1/uml1 --umid 2=node2/uml2 --umid 3=fake/fake --uml-dir /tmp/uml \
 		$proxy_args > /tmp/proxy0.log 2>&1 &
-	boot_guest 1 - - uml 0/host 3 4:32773:2:uml1-to-uml2 2:0 &&
-		boot_guest 2 - - uml 0/host 5 6:32769:0:uml2-to-host 1:0 || exit 1
+	boot_guest 1 - - uml 0/host 3 4:32773:2:uml1-to-uml2 2:0 32770:0,32774:2 &&
+		boot_guest 2 - - uml 0/host 5 6:32769:0:uml2-to-host 1:0 32770:0,32772:1 || exit 1
 	;;
 *)	echo "hostvm-three: unknown transport $transport" >&2; exit 2 ;;
 esac

@@ -18,13 +18,14 @@ tipc)	# TIPC over the tap: the nodes find each other on the Ethernet bearer.
 	peer=1/uml1 peer0=0/host ;;
 *)	echo "hostvm-uml: unknown transport $transport" >&2; exit 2 ;;
 esac
+dvs rmtbind --dc 0 --endpoint 32772 --node 1 --name umlcli > /dev/null || exit 1	# node 1's client
 dvs-proxy --transport "$transport" --peer "$peer" --dc 0 --heartbeat 300 --dead 3000 &
 "$here/rmt_peer" server /bin/true > /tmp/server0.log 2>&1 &
 dvs rmtbind --dc 0 --endpoint 32771 --node 1 --name umlsrv > /dev/null || exit 1
 # Node 1: ./linux as a user would start it, on its own root image.
 # Slots 1 and 2 are this node's server and client; node 1 uses 3 and 4.
 . "$here/uml-guests.sh"
-boot_guest 1 tap0 10.0.10.1/24 "$transport" "$peer0" 3 4:32769:0:uml-to-host || exit 1
+boot_guest 1 tap0 10.0.10.1/24 "$transport" "$peer0" 3 4:32769:0:uml-to-host "" 32770:0 || exit 1
 "$here/rmt_peer" client 32771 host-to-uml basic
 rc=$?
 finish_guests 1 || rc=1

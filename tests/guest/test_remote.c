@@ -19,7 +19,8 @@ const char *t_prog = "test_remote";
 
 #define RNODE		1			/* the other node */
 #define RSRV		DVK_ENDPOINT(1, 10)	/* a server there */
-#define RCLI		DVK_ENDPOINT(1, 20)	/* a client there */
+#define RCLI		DVK_ENDPOINT(1, 20)	/* a system process there, registered here */
+#define RUSR		DVK_ENDPOINT(1, 100)	/* a client there, in a user slot (autobound) */
 #define RSYS		DVK_ENDPOINT(1, 5)	/* a system process there */
 #define CLI_NR		2			/* local client slot */
 #define SRV_NR		3			/* local server slot */
@@ -34,6 +35,7 @@ static void up_with_node1(void)
 	T_EQ(dvk_proxy_conn(RNODE, DVK_CONNECT_SPROXY), 0);
 	T_EQ(dvk_proxy_conn(RNODE, DVK_CONNECT_RPROXY), 0);
 	T_TRUE(dvk_rmtbind(T_DC, "rsrv", RSRV, RNODE) == RSRV);
+	T_TRUE(dvk_rmtbind(T_DC, "rcli", RCLI, RNODE) == RCLI);
 }
 
 /* A command as node 1 would send it. */
@@ -81,11 +83,11 @@ static int server_once(void *arg)
 
 	C_EQ(dvk_bind(T_DC, SRV_NR) > 0, 1);
 	C_EQ(dvk_receive(DVK_ANY, &m), 0);
-	C_EQ(m.m_source, RCLI);
+	C_EQ(m.m_source, RUSR);
 	C_EQ(m.m_u.m1.i1, 41);
 	if (reply) {
 		m.m_type = 200;
-		C_EQ(dvk_reply_T(RCLI, &m, 5000), 0);
+		C_EQ(dvk_reply_T(RUSR, &m, 5000), 0);
 	}
 	return 0;
 }
@@ -191,11 +193,11 @@ static void sendrec_in(void)
 	up_with_node1();
 	pid = t_fork(server_once, &reply);
 	T_TRUE(t_wait_flags(T_DC, SRV_NR, DVK_RECEIVING));
-	c = from1(DVK_CMD_SNDREC_MSG, RCLI, srv_ep(), 77);
+	c = from1(DVK_CMD_SNDREC_MSG, RUSR, srv_ep(), 77);
 	c.c_msg.m_u.m1.i1 = 41;
 	T_EQ(dvk_put2lcl(&c, NULL), 0);
-	T_EQ(dvk_getprocinfo(T_DC, DVK_EP_NR(RCLI), &p), 0);	/* bound on the fly */
-	T_EQ(p.p_endpoint, RCLI);
+	T_EQ(dvk_getprocinfo(T_DC, DVK_EP_NR(RUSR), &p), 0);	/* bound on the fly */
+	T_EQ(p.p_endpoint, RUSR);
 	T_EQ(p.p_nodeid, RNODE);
 	T_TRUE(p.p_rts_flags & DVK_REMOTE);
 	T_TRUE(!strcmp(p.p_name, "rclient"));
@@ -203,7 +205,7 @@ static void sendrec_in(void)
 	T_EQ(r.c_cmd, DVK_CMD_REPLY_MSG);
 	T_EQ(r.c_id, 77);			/* the request's: it answers that call */
 	T_EQ(r.c_src, srv_ep());
-	T_EQ(r.c_dst, RCLI);
+	T_EQ(r.c_dst, RUSR);
 	T_EQ(r.c_msg.m_type, 200);
 	T_EQ(r.c_msg.m_source, srv_ep());
 	T_EQ(t_join(pid), 0);		/* its reply did not wait for node 1 */
@@ -297,8 +299,8 @@ static void rejections(void)
 	T_EQ(dvk_put2lcl(&c, NULL), EDVSBADREQUEST);
 	c.c_len = c.c_vcopy.v_bytes = 8;
 	T_EQ(dvk_put2lcl(&c, NULL), EDVSBADREQUEST);
-	c = from1(DVK_CMD_COPYIN_RQST, RCLI, RSRV, 4);		/* not used */
-	T_EQ(dvk_put2lcl(&c, NULL), EDVSBADREQUEST);
+	c = from1(DVK_CMD_COPYIN_RQST, RCLI, RSRV, 4);		/* a grant naming nobody */
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSBADVALUE);
 	c = from1(DVK_CMD_SEND_MSG, RCLI, RSRV, 4);
 	c.c_dcid = 7;
 	T_EQ(dvk_put2lcl(&c, NULL), EDVSDCNOTRUN);
@@ -307,7 +309,7 @@ static void rejections(void)
 	T_EQ(a.c_rcode, EDVSDCNOTRUN);
 	T_EQ(a.c_dst, RCLI);
 	c = from1(DVK_CMD_SEND_ACK, RSRV, RCLI, 12345);
-	T_EQ(dvk_put2lcl(&c, NULL), EDVSACKDST);			/* RCLI is not bound */
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSACKDST);			/* RCLI is not local */
 	T_EQ(dvk_get2rmt_T(&a, NULL, DVK_TIMEOUT_NOWAIT), EDVSTIMEDOUT);
 	T_EQ(dvk_get2rmt_T(&a, NULL, 50), EDVSTIMEDOUT);
 	T_EQ(dvk_get2rmt_T(NULL, NULL, 50), EDVSFAULT);
@@ -411,7 +413,7 @@ static void server_dies(void)
 	up_with_node1();
 	pid = t_fork(server_once, &reply);
 	T_TRUE(t_wait_flags(T_DC, SRV_NR, DVK_RECEIVING));
-	c = from1(DVK_CMD_SNDREC_MSG, RCLI, srv_ep(), 61);
+	c = from1(DVK_CMD_SNDREC_MSG, RUSR, srv_ep(), 61);
 	c.c_msg.m_u.m1.i1 = 41;
 	T_EQ(dvk_put2lcl(&c, NULL), 0);
 	T_EQ(t_join(pid), 0);		/* it took the request and exited */
@@ -597,7 +599,11 @@ static void release(int nr, pid_t pid, unsigned long long id)
 	T_EQ(a.c_cmd, DVK_CMD_SEND_ACK);
 }
 
-/* A requester in slot SRV_NR (a system slot): one vcopy, result checked. */
+/*
+ * A requester in slot SRV_NR (a system slot): one vcopy, result checked;
+ * check_seed: its cbuf must then hold that pattern, or (UNTOUCHED) zeroes.
+ */
+#define UNTOUCHED	(-2)
 struct vc { int src; unsigned long saddr; int dst; unsigned long daddr; long bytes; long want;
 	    int check_seed; };
 
@@ -610,6 +616,11 @@ static int requester(void *arg)
 	C_EQ(dvk_vcopy(v->src, (void *)v->saddr, v->dst, (void *)v->daddr, v->bytes), v->want);
 	if (v->check_seed >= 0)
 		C_EQ(is_pattern(cbuf, 0, CBYTES, v->check_seed), true);
+	if (v->check_seed == UNTOUCHED) {
+		for (size_t i = 0; i < CBYTES; i++)
+			if (cbuf[i])
+				C_EQ(i, CBYTES);	/* the first byte written */
+	}
 	return 0;
 }
 
@@ -776,9 +787,24 @@ static void copy_between_remotes(void)
 	T_TRUE(dvk_rmtbind(T_DC, "r2", RNODE2_EP, NODE2) == RNODE2_EP);
 	v.dst = RNODE2_EP;
 	rp = t_fork(requester, &v);
+	/* First the grant to the destination's node, then the request to the source's. */
+	c = next_cmd();
+	T_EQ(c.c_cmd, DVK_CMD_COPYIN_RQST);
+	T_EQ(c.c_dnode, NODE2);
+	T_EQ(c.c_dst, RNODE2_EP);
+	T_EQ(c.c_rcode, RNODE);				/* the stream's node */
+	T_EQ(c.c_vcopy.v_dnode, NODE2);
+	T_EQ(c.c_vcopy.v_bytes, 5000);
+	a = from1(DVK_CMD_COPYIN_RQST | DVK_CMD_ACK, RNODE2_EP, c.c_src, c.c_id);
+	a.c_snode = NODE2;
+	a.c_vcopy = c.c_vcopy;
+	T_EQ(dvk_put2lcl(&a, NULL), 0);
+	T_EQ(dvk_put2lcl(&a, NULL), EDVSACKSRC);	/* granted already: nobody waits for it */
 	c = next_cmd();
 	T_EQ(c.c_cmd, DVK_CMD_COPYRMT_RQST);
 	T_EQ(c.c_dnode, RNODE);
+	T_EQ(c.c_dst, RSRV);
+	T_EQ(c.c_rcode, 0);
 	T_EQ(c.c_vcopy.v_dnode, NODE2);
 	a = from1(DVK_CMD_COPYIN_ACK, RNODE2_EP, c.c_src, c.c_id);
 	a.c_snode = NODE2;
@@ -790,6 +816,18 @@ static void copy_between_remotes(void)
 	a.c_vcopy.v_bytes = 2000;
 	T_EQ(dvk_put2lcl(&a, NULL), 0);
 	T_EQ(t_join(rp), 0);
+	/* The destination's node refusing the grant ends the copy with its error. */
+	v.want = EDVSPROCSTS;
+	rp = t_fork(requester, &v);
+	c = next_cmd();
+	T_EQ(c.c_cmd, DVK_CMD_COPYIN_RQST);
+	a = from1(DVK_CMD_COPYIN_RQST | DVK_CMD_ACK, RNODE2_EP, c.c_src, c.c_id);
+	a.c_snode = NODE2;
+	a.c_vcopy = c.c_vcopy;
+	a.c_rcode = EDVSPROCSTS;
+	T_EQ(dvk_put2lcl(&a, NULL), 0);
+	T_EQ(t_join(rp), 0);
+	T_EQ(dvk_get2rmt_T(&c, NULL, DVK_TIMEOUT_NOWAIT), EDVSTIMEDOUT);	/* S's node never asked */
 	/* The destination's node going down ends the copy. */
 	v.want = EDVSNODEFREE;
 	rp = t_fork(requester, &v);
@@ -888,6 +926,375 @@ static void copies_for_remote_requester(void)
 	t_down();
 }
 
+/* ---- Trust: node 1 acts only as its own endpoints, with their rights here ---- */
+
+#define RFREE_SYS	DVK_ENDPOINT(1, 7)	/* a free system slot here */
+#define RFREE_TASK	DVK_ENDPOINT(1, -5)	/* a free task slot here */
+#define RNOBODY		DVK_ENDPOINT(1, 30)	/* a user slot nobody registered */
+#define USER_CALLS	((1ULL << DVK_SENDREC) | (1ULL << DVK_UNBIND) | (1ULL << DVK_GETEP) | \
+			 (1ULL << DVK_WAIT4BIND))
+
+enum { RF_RIGHTS, RF_COPY, RF_QUOTA, RF_QUEUE };
+
+/* Node @nodeid's count of one kind in /proc/dvs/refused (0 without a row; -1: no file). */
+static long refused_by(int nodeid, int kind)
+{
+	FILE *f = fopen("/proc/dvs/refused", "r");
+	char line[160];
+	long v[4], got = 0;
+	int node;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%d %ld %ld %ld %ld", &node, &v[0], &v[1], &v[2], &v[3]) == 5 &&
+		    node == nodeid)
+			got = v[kind];
+	fclose(f);
+	return got;
+}
+
+static long refused(int kind)
+{
+	return refused_by(RNODE, kind);
+}
+
+static bool slot_free(int nr)
+{
+	struct proc_usr p;
+
+	return dvk_getprocinfo(T_DC, nr, &p) == 0 && (p.p_rts_flags & DVK_SLOT_FREE);
+}
+
+/*
+ * A free system or task slot is never registered on the fly; an autobound
+ * user slot may only sendrec; an administrator's registration keeps its
+ * own limits (ipc_to). Every refusal is answered, counted, and leaves no
+ * registration behind.
+ */
+static void untrusted_sources(void)
+{
+	struct dvk_message m;
+	struct priv_usr pv;
+	struct dvk_cmd c, a;
+	struct proc_usr p;
+
+	up_with_node1();
+	T_EQ(refused(RF_RIGHTS), 0);
+	T_TRUE(dvk_bind(T_DC, SRV_NR) > 0);		/* this process: a local server */
+	c = from1(DVK_CMD_SEND_MSG, RFREE_SYS, srv_ep(), 1);
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSPERM);
+	a = next_cmd();
+	T_EQ(a.c_cmd, DVK_CMD_SEND_ACK);
+	T_EQ(a.c_rcode, EDVSPERM);
+	T_EQ(a.c_dst, RFREE_SYS);
+	c = from1(DVK_CMD_NTFY_MSG, RFREE_SYS, srv_ep(), 2);
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSPERM);		/* a notify has no answer */
+	c = from1(DVK_CMD_SNDREC_MSG, RFREE_TASK, srv_ep(), 3);
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSPERM);
+	a = next_cmd();
+	T_EQ(a.c_cmd, DVK_CMD_SNDREC_ACK);
+	T_EQ(a.c_rcode, EDVSPERM);
+	T_TRUE(slot_free(DVK_EP_NR(RFREE_SYS)));
+	T_TRUE(slot_free(DVK_EP_NR(RFREE_TASK)));
+	/* A user slot: a user binding's calls only. */
+	c = from1(DVK_CMD_SEND_MSG, RUSR, srv_ep(), 4);
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSBADCALL);
+	a = next_cmd();
+	T_EQ(a.c_rcode, EDVSBADCALL);
+	T_TRUE(slot_free(DVK_EP_NR(RUSR)));		/* refused: not registered either */
+	c = from1(DVK_CMD_SNDREC_MSG, RUSR, srv_ep(), 5);
+	T_EQ(dvk_put2lcl(&c, NULL), 0);
+	T_EQ(dvk_receive_T(DVK_ANY, &m, 1000), 0);
+	T_EQ(m.m_source, RUSR);
+	T_EQ(dvk_getpriv(T_DC, RUSR, &pv), 0);
+	T_EQ(pv.priv_level, DVK_USER_PRIV);
+	T_EQ(pv.priv_dvk_allowed, USER_CALLS);
+	T_EQ(pv.priv_id, t_dc0.dc_nr_sysprocs);
+	c = from1(DVK_CMD_SEND_MSG, RUSR, srv_ep(), 6);
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSBADCALL);
+	a = next_cmd();
+	T_EQ(a.c_rcode, EDVSBADCALL);
+	c = from1(DVK_CMD_NTFY_MSG, RUSR, srv_ep(), 7);
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSBADCALL);
+	c = from1(DVK_CMD_REPLY_MSG, RUSR, srv_ep(), 8);
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSBADCALL);
+	a = next_cmd();
+	T_EQ(a.c_cmd, DVK_CMD_REPLY_ACK);
+	T_EQ(a.c_rcode, EDVSBADCALL);
+	T_EQ(dvk_getprocinfo(T_DC, DVK_EP_NR(RUSR), &p), 0);
+	T_EQ(p.p_rts_flags, DVK_REMOTE | DVK_RECEIVING);	/* still waiting for our reply */
+	m.m_type = 9;
+	T_EQ(dvk_reply_T(RUSR, &m, 1000), 0);
+	a = next_cmd();
+	T_EQ(a.c_cmd, DVK_CMD_REPLY_MSG);
+	T_EQ(a.c_id, 5);
+	/* The administrator's registration: its ipc_to holds for node 1 too. */
+	T_EQ(dvk_getpriv(T_DC, RCLI, &pv), 0);
+	pv.priv_ipc_to[0] &= ~(1ULL << (SRV_NR + t_dc0.dc_nr_tasks));
+	T_EQ(dvk_setpriv(T_DC, RCLI, &pv), 0);
+	c = from1(DVK_CMD_SEND_MSG, RCLI, srv_ep(), 10);
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSTRAPDENIED);
+	a = next_cmd();
+	T_EQ(a.c_rcode, EDVSTRAPDENIED);
+	T_EQ(dvk_receive_T(DVK_ANY, &m, DVK_TIMEOUT_NOWAIT), EDVSAGAIN);	/* nothing came in */
+	T_EQ(refused(RF_RIGHTS), 8);
+	T_EQ(refused(RF_COPY), 0);
+	T_TRUE(t_file_has("/proc/dvs/refused", "node rights copy quota queue"));
+	T_EQ(dvk_unbind(T_DC, DVK_SELF), 0);
+	t_down();
+}
+
+/* A COPYOUT request for @rqtr reading the holder in slot HOLD_NR: refused with @want. */
+static void copyout_refused(int rqtr, int id, int want)
+{
+	struct dvk_cmd c = from1(DVK_CMD_COPYOUT_RQST, rqtr, ep_of(HOLD_NR), id), a;
+
+	c.c_vcopy = (struct dvk_vcopy){ .v_src = ep_of(HOLD_NR), .v_dst = rqtr, .v_rqtr = rqtr,
+		.v_rnode = RNODE, .v_dnode = RNODE, .v_saddr = (unsigned long)cbuf,
+		.v_daddr = 0x700000, .v_bytes = 64 };
+	T_EQ(dvk_put2lcl(&c, NULL), want);
+	a = next_cmd();
+	T_EQ(a.c_cmd, DVK_CMD_COPYOUT_DATA);
+	T_EQ(a.c_rcode, want);
+	T_EQ(a.c_id, id);
+	T_EQ(dvk_get2rmt_T(&a, payload, DVK_TIMEOUT_NOWAIT), EDVSTIMEDOUT);	/* no data out */
+}
+
+/* A COPYIN_DATA chunk from @snode for requester @rqtr of node 1, into the holder. */
+static struct dvk_cmd chunk_in(int snode, int rqtr, int id, size_t off, size_t n)
+{
+	struct dvk_cmd c = from1(DVK_CMD_COPYIN_DATA, RSRV, ep_of(HOLD_NR), id);
+
+	c.c_snode = snode;
+	c.c_vcopy = (struct dvk_vcopy){ .v_src = RSRV, .v_dst = ep_of(HOLD_NR), .v_rqtr = rqtr,
+		.v_rnode = RNODE, .v_dnode = 0, .v_saddr = 0x800000 + off,
+		.v_daddr = (unsigned long)cbuf + off, .v_bytes = n };
+	c.c_len = n;
+	return c;
+}
+
+/* This process (slot SRV_NR) reads the holder's cbuf into @out with its own vcopy. */
+static void read_holder(unsigned char *out)
+{
+	T_EQ(dvk_vcopy(ep_of(HOLD_NR), cbuf, DVK_SELF, out, CBYTES), CBYTES);
+}
+
+static unsigned char seen[CBYTES];
+
+/*
+ * Copies a party's node cannot justify are refused before any byte moves:
+ * requesters not registered here, with a user's rights, without VCOPY or
+ * ipc_to; a COPYRMT stream nobody granted, or outside its grant; data for a
+ * local requester outside the range it asked for.
+ */
+static void unjustified_copies(void)
+{
+	struct holder h = { HOLD_NR, 7, -1 };
+	struct vc v = { RSRV, 0x600000, DVK_SELF, (unsigned long)cbuf, 1000, EDVSBADVALUE,
+			UNTOUCHED };
+	struct dvk_message m;
+	struct priv_usr pv, keep;
+	struct dvk_cmd c, a;
+	pid_t hp, rp;
+
+	up_with_node1();
+	hp = t_fork(holder, &h);
+	T_TRUE(t_wait_flags(T_DC, HOLD_NR, DVK_RECEIVING));
+	T_TRUE(dvk_bind(T_DC, SRV_NR) > 0);
+	/* Reading the holder's memory. */
+	copyout_refused(RNOBODY, 1, EDVSNOTBIND);
+	c = from1(DVK_CMD_SNDREC_MSG, RUSR, srv_ep(), 2);	/* RUSR: autobound, a user */
+	T_EQ(dvk_put2lcl(&c, NULL), 0);
+	T_EQ(dvk_receive_T(DVK_ANY, &m, 1000), 0);
+	copyout_refused(RUSR, 3, EDVSBADCALL);
+	T_EQ(dvk_getpriv(T_DC, RCLI, &keep), 0);
+	pv = keep;
+	pv.priv_dvk_allowed &= ~(1ULL << DVK_VCOPY);
+	T_EQ(dvk_setpriv(T_DC, RCLI, &pv), 0);
+	copyout_refused(RCLI, 4, EDVSBADCALL);
+	pv = keep;
+	pv.priv_ipc_to[0] &= ~(1ULL << (HOLD_NR + t_dc0.dc_nr_tasks));
+	T_EQ(dvk_setpriv(T_DC, RCLI, &pv), 0);
+	copyout_refused(RCLI, 5, EDVSTRAPDENIED);
+	T_EQ(dvk_setpriv(T_DC, RCLI, &keep), 0);
+	/* Writing into it. */
+	fill(payload, 0, 100, 8);
+	c = chunk_in(RNODE, RNOBODY, 6, 0, 100);
+	c.c_flags = DVK_CMDF_LAST;
+	T_EQ(dvk_put2lcl(&c, payload), EDVSNOTBIND);
+	a = next_cmd();
+	T_EQ(a.c_cmd, DVK_CMD_COPYIN_ACK);
+	T_EQ(a.c_rcode, EDVSNOTBIND);
+	/* A stream from node 2 (a COPYRMT) that node 1 did not grant. */
+	T_EQ(dvk_node_up("node2", NODE2, RNODE), NODE2);
+	T_EQ(dvk_add_node(T_DC, NODE2), 0);
+	c = chunk_in(NODE2, RCLI, 7, 0, 100);
+	T_EQ(dvk_put2lcl(&c, payload), EDVSBADVALUE);
+	a = next_cmd();
+	T_EQ(a.c_rcode, EDVSBADVALUE);
+	read_holder(seen);
+	T_TRUE(is_pattern(seen, 0, CBYTES, 7));		/* not a byte written so far */
+	/* Granted by node 1: 100 bytes from node 2; inside they land, outside not. */
+	c = from1(DVK_CMD_COPYIN_RQST, RCLI, ep_of(HOLD_NR), 8);
+	c.c_rcode = NODE2;
+	c.c_vcopy = chunk_in(NODE2, RCLI, 8, 0, 100).c_vcopy;
+	T_EQ(dvk_put2lcl(&c, NULL), 0);
+	a = next_cmd();
+	T_EQ(a.c_cmd, DVK_CMD_COPYIN_RQST | DVK_CMD_ACK);
+	T_EQ(a.c_rcode, 0);
+	T_EQ(a.c_id, 8);
+	c = chunk_in(NODE2, RCLI, 8, 0, 60);
+	T_EQ(dvk_put2lcl(&c, payload), 0);
+	c = chunk_in(NODE2, RCLI, 9, 60, 40);		/* another copy's id */
+	T_EQ(dvk_put2lcl(&c, payload + 60), EDVSBADVALUE);
+	a = next_cmd();
+	T_EQ(a.c_rcode, EDVSBADVALUE);
+	c = chunk_in(NODE2, RCLI, 8, 60, 41);		/* one byte past the grant */
+	T_EQ(dvk_put2lcl(&c, payload + 60), EDVSBADVALUE);
+	a = next_cmd();
+	T_EQ(a.c_rcode, EDVSBADVALUE);
+	c = chunk_in(NODE2, RCLI, 8, 60, 40);		/* the grant ended with that error */
+	c.c_flags = DVK_CMDF_LAST;
+	T_EQ(dvk_put2lcl(&c, payload + 60), EDVSBADVALUE);
+	a = next_cmd();
+	T_EQ(a.c_rcode, EDVSBADVALUE);
+	read_holder(seen);
+	T_TRUE(is_pattern(seen, 0, 60, 8));
+	T_TRUE(is_pattern(seen + 60, 60, CBYTES - 60, 7));
+	T_EQ(dvk_reply_T(RUSR, &m, 1000), 0);
+	a = next_cmd();
+	T_EQ(a.c_cmd, DVK_CMD_REPLY_MSG);
+	T_EQ(dvk_unbind(T_DC, DVK_SELF), 0);
+	/* A local requester's COPYOUT: data only where it asked for it. */
+	rp = t_fork(requester, &v);
+	c = next_cmd();
+	T_EQ(c.c_cmd, DVK_CMD_COPYOUT_RQST);
+	a = from1(DVK_CMD_COPYIN_DATA, RSRV, c.c_vcopy.v_dst, c.c_id);
+	a.c_vcopy = c.c_vcopy;
+	a.c_vcopy.v_daddr += 1000;			/* just past its buffer's range */
+	a.c_vcopy.v_bytes = a.c_len = 8;
+	T_EQ(dvk_put2lcl(&a, payload), EDVSBADVALUE);
+	T_EQ(t_join(rp), 0);				/* its copy failed, its memory untouched */
+	T_EQ(dvk_put2lcl(&a, payload), EDVSACKDST);	/* nobody asked for it (any more) */
+	T_EQ(dvk_get2rmt_T(&a, payload, DVK_TIMEOUT_NOWAIT), EDVSTIMEDOUT);
+	T_EQ(refused(RF_COPY), 7);		/* 4 requests, 1 chunk, 2 for our requester */
+	T_EQ(refused_by(NODE2, RF_COPY), 4);	/* its chunks outside a grant */
+	release(HOLD_NR, hp, 11);
+	t_down();
+}
+
+/* autobind_quota of whichever core runs: a module's, or a built-in one's. */
+static bool set_quota(int n)
+{
+	static const char *const paths[] = { "/sys/module/dvk/parameters/autobind_quota",
+					     "/sys/module/dvkipc/parameters/autobind_quota" };
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		FILE *f = fopen(paths[i], "w");
+
+		if (!f)
+			continue;
+		fprintf(f, "%d\n", n);
+		return fclose(f) == 0;
+	}
+	return false;
+}
+
+static int bind_user_slot(void *arg)
+{
+	C_EQ(dvk_bind(T_DC, *(int *)arg) > 0, 1);
+	return 0;
+}
+
+/* node 1's sendrec from user slot @nr to our server: registers @nr on the fly. */
+static int sendrec_from(int nr)
+{
+	struct dvk_cmd c = from1(DVK_CMD_SNDREC_MSG, DVK_ENDPOINT(1, nr), srv_ep(), 1000 + nr);
+
+	return dvk_put2lcl(&c, NULL);
+}
+
+/*
+ * Node 1 may register at most autobind_quota endpoints on the fly in a DC,
+ * and never the last quarter of its user slots; they go when its link goes.
+ */
+static void autobind_quota(void)
+{
+	int first = t_dc0.dc_nr_sysprocs - t_dc0.dc_nr_tasks;	/* the first user slot */
+	int room = (t_dc0.dc_nr_procs - first) - (t_dc0.dc_nr_procs - first) / 4;
+	int nr, local = t_dc0.dc_nr_procs - 1;
+	struct dvk_cmd a;
+
+	up_with_node1();
+	T_TRUE(dvk_bind(T_DC, SRV_NR) > 0);		/* a server that never receives */
+	for (nr = first; nr < first + 32; nr++)
+		T_EQ(sendrec_from(nr), 0);
+	T_EQ(sendrec_from(nr), EDVSNOSPC);		/* the default quota: 32 */
+	a = next_cmd();
+	T_EQ(a.c_cmd, DVK_CMD_SNDREC_ACK);
+	T_EQ(a.c_rcode, EDVSNOSPC);
+	T_TRUE(slot_free(nr));
+	T_EQ(refused(RF_QUOTA), 1);
+	T_TRUE(set_quota(100000));
+	for (; nr < first + room; nr++)
+		T_EQ(sendrec_from(nr), 0);
+	T_EQ(sendrec_from(nr), EDVSNOSPC);		/* the last quarter stays local */
+	a = next_cmd();
+	T_EQ(a.c_rcode, EDVSNOSPC);
+	T_EQ(refused(RF_QUOTA), 2);
+	T_EQ(t_join(t_fork(bind_user_slot, &local)), 0);
+	T_TRUE(set_quota(32));
+	/* The link goes down: node 1's autobound slots are released, its registered ones stay. */
+	T_EQ(dvk_proxy_conn(RNODE, DVK_DISCONNECT_SPROXY), 0);
+	for (nr = first; nr < first + room; nr++)
+		if (!slot_free(nr))
+			T_EQ(nr, -1);				/* the first one still bound */
+	T_TRUE(!slot_free(DVK_EP_NR(RSRV)));
+	T_EQ(dvk_unbind(T_DC, DVK_SELF), 0);
+	t_down();
+}
+
+/*
+ * Answers towards node 1 are bounded: when it stops taking them the link
+ * goes down (callers waiting on node 1 get EDVSNOTCONN), and comes back
+ * empty.
+ */
+static void answers_bounded(void)
+{
+	struct call notconn = { 1, EDVSNOTCONN, 0, -1 };
+	struct proxies_usr px;
+	struct dvk_cmd c, a;
+	pid_t pid;
+	int i;
+
+	up_with_node1();
+	pid = t_fork(client, &notconn);
+	c = next_cmd();					/* its sendrec waits for node 1 */
+	T_EQ(c.c_cmd, DVK_CMD_SNDREC_MSG);
+	c = from1(DVK_CMD_SEND_MSG, RCLI, DVK_ENDPOINT(1, 50), 0);	/* nobody there */
+	for (i = 0; i < 1024; i++) {
+		c.c_id = i + 1;
+		T_EQ(dvk_put2lcl(&c, NULL), EDVSDSTDIED);	/* each answered, none read */
+	}
+	T_EQ(refused(RF_QUEUE), 0);
+	c.c_id = 2000;
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSDSTDIED);	/* its answer overflows: the link goes */
+	T_EQ(refused(RF_QUEUE), 1);
+	T_EQ(t_join(pid), 0);
+	T_EQ(dvk_getproxyinfo(RNODE, &px), RNODE);
+	T_EQ(px.px_flags & (DVK_PX_SCONNECTED | DVK_PX_RCONNECTED), 0);
+	T_EQ(dvk_get2rmt_T(&a, NULL, 0), EDVSNOTCONN);
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSNOTCONN);
+	T_EQ(dvk_proxy_conn(RNODE, DVK_CONNECT_SPROXY), 0);
+	T_EQ(dvk_proxy_conn(RNODE, DVK_CONNECT_RPROXY), 0);
+	T_EQ(dvk_get2rmt_T(&a, NULL, DVK_TIMEOUT_NOWAIT), EDVSTIMEDOUT);	/* dropped with it */
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSDSTDIED);
+	a = next_cmd();
+	T_EQ(a.c_id, 2000);
+	t_down();
+}
+
 /* ---- Relaying (put2rmt) -------------------------------------------- */
 
 /* Pair 2's sender proxy: takes what node 1 sent for node 2 through us. */
@@ -977,5 +1384,9 @@ int main(void)
 	T_RUN(copy_between_remotes);
 	T_RUN(copies_for_remote_requester);
 	T_RUN(relay_to_third_node);
+	T_RUN(untrusted_sources);
+	T_RUN(unjustified_copies);
+	T_RUN(autobind_quota);
+	T_RUN(answers_bounded);
 	return t_summary();
 }

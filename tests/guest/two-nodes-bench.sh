@@ -25,6 +25,8 @@ cli_ip=${3:-10.0.9.2}
 case $1 in
 server)
 	dvs init --node 1 > /dev/null && dvs dc-init --dc 0 > /dev/null || exit 1
+	# The client (node 2, slot 2) lends its memory to the server's copies.
+	dvs rmtbind --dc 0 --endpoint 32770 --node 2 --name client > /dev/null || exit 1
 	dvs-proxy --quiet --peer 2="$cli_ip" --dc 0 &
 	net-pingpong server 4000 &
 	exec "$here/rmt_peer" server /bin/true

@@ -13,11 +13,17 @@ case $role in
 server)
 	dvs init --node 1 --name TWO > /dev/null || exit 1
 	dvs dc-init --dc 0 > /dev/null || exit 1
+	# Node 2's client (slot 2) sends, notifies and copies: only an
+	# administrator's registration gives a remote endpoint those rights
+	# (autobind gives a user slot's); a dead proxy takes it with its node.
+	register='dvs rmtbind --dc 0 --endpoint 32770 --node 2 --name client > /dev/null'
+	eval "$register" || exit 1
 	cat > /tmp/ctl.sh <<CTL
 #!/bin/sh
 case \$1 in
 cut)	kill \$(cat /tmp/proxy.pid); sleep 1
-	dvs-proxy --peer 2=10.0.9.2/node2 $proxy_args & echo \$! > /tmp/proxy.pid ;;
+	dvs-proxy --peer 2=10.0.9.2/node2 $proxy_args & echo \$! > /tmp/proxy.pid
+	$register ;;
 halt)	sleep 0.3; echo "two-nodes: node 1 powering off"; poweroff -f ;;
 esac
 CTL

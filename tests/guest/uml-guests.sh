@@ -1,9 +1,10 @@
 # Sourced by the host-VM scenarios (hostvm-uml.sh, hostvm-three.sh): start
 # UML guest nodes inside the VM and finish them. Each guest runs uml-node.sh.
 
-# boot_guest NODE TAP IP/LEN TRANSPORT PEERS SRV CLI [VIAS]: ./linux as node NODE,
+# boot_guest NODE TAP IP/LEN TRANSPORT PEERS SRV CLI VIAS CLIENTS: ./linux as node NODE,
 # on its own copy of the root image; console in /tmp/umlNODE.log, pid in
 # guest_NODE. TAP and IP "-": no network (the uml transport needs none).
+# CLIENTS (EP:NODE,...): the other nodes' clients it registers (uml-node.sh).
 boot_guest() {
 	net="eth0=tuntap,$2 dvs.ip=$3"
 	[ "$2" = - ] && net=
@@ -13,7 +14,7 @@ boot_guest() {
 	/usr/lib/dvs/linux umid="node$1" uml_dir=/tmp/uml mem=96M ubd0="/tmp/root$1.img" \
 		root=/dev/ubda $net dvs.node="$1" dvs.name=HOSTVM \
 		dvs.run=cmd dvs.cmd=/usr/lib/dvs-tests/uml-node.sh dvs.transport="$4" \
-		dvs.peers="$5" dvs.srv="$6" dvs.cli="$7" dvs.vias="${8:-}" \
+		dvs.peers="$5" dvs.srv="$6" dvs.cli="$7" dvs.vias="$8" dvs.clients="$9" \
 		con=null ssl=null con0=null,fd:1 < /dev/null > "/tmp/uml$1.log" 2>&1 &
 	eval "guest_$1=\$!"
 }

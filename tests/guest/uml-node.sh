@@ -6,7 +6,11 @@
 #   dvs.vias=NODE:PEER,...      nodes reached through a peer (dvs-proxy --via)
 #   dvs.srv=SLOT                its server's slot
 #   dvs.cli=SLOT:EP:NODE:NAME   its client's slot, and the server it calls
-# Its server's "cut" request kills the proxy and starts a new one.
+#   dvs.clients=EP:NODE,...     other nodes' clients, registered here with
+#                               rmtbind (they send, notify and copy: more than
+#                               autobind's user rights)
+# Its server's "cut" request kills the proxy and starts a new one (which
+# takes the registrations of the nodes it served with it: made again).
 here=/usr/lib/dvs-tests
 for arg in $(cat /proc/cmdline); do
 	case $arg in
@@ -15,9 +19,15 @@ for arg in $(cat /proc/cmdline); do
 	dvs.cli=*) cli=${arg#dvs.cli=} ;;
 	dvs.transport=*) transport=${arg#dvs.transport=} ;;
 	dvs.vias=*) vias=${arg#dvs.vias=} ;;
+	dvs.clients=*) clients=${arg#dvs.clients=} ;;
 	esac
 done
 dvs dc-init --dc 0 > /dev/null || exit 1
+: > /tmp/register.sh
+for c in $(echo "$clients" | tr , ' '); do
+	echo "dvs rmtbind --dc 0 --endpoint ${c%%:*} --node ${c#*:} --name cli > /dev/null" >> /tmp/register.sh
+done
+sh -e /tmp/register.sh || exit 1
 if [ "${transport:=tcp}" = tipc ]; then
 	tipc bearer enable media eth device eth0 || exit 1
 fi
@@ -31,6 +41,7 @@ cat > /tmp/ctl.sh <<'CTL'
 [ "$1" = cut ] || exit 0
 kill $(cat /tmp/proxy.pid); sleep 1
 sh /tmp/proxy-cmd & echo $! > /tmp/proxy.pid
+sh /tmp/register.sh
 CTL
 RMT_SLOT=$srv "$here/rmt_peer" server "sh /tmp/ctl.sh" > /tmp/server.log 2>&1 &
 IFS=: read -r slot ep node name <<CLI
