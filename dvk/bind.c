@@ -174,9 +174,17 @@ void dvk_bind_remote_locked(struct dvk_proc *p, s32 ep, int nodeid, const char *
 	dvk_bound_locked(p);
 }
 
-/* The sched_process_exit probe: runs in the dying task, atomic context. */
+/*
+ * The sched_process_exit probe: runs in the dying task, atomic context. A
+ * thread's own binding goes with the thread; its process's binding (held
+ * by the group leader) with the process's last thread, whichever exits
+ * last: a leader that calls pthread_exit() leaves its process bound.
+ * do_exit() has counted the thread out of signal->live by now.
+ */
 static void dvk_exit_probe(void *data, struct task_struct *task)
 {
+	struct task_struct *leader = task->group_leader;
+	bool group_dead = !atomic_read(&task->signal->live);
 	struct dvk_dc *dc;
 	struct dvk_proc *p;
 
@@ -184,10 +192,16 @@ static void dvk_exit_probe(void *data, struct task_struct *task)
 	smp_mb();
 	dvk_proxy_exit(task);
 	p = dvk_lookup(task, &dc);
+	if (p && task == leader && !group_dead) {
+		dvk_dc_put(dc);
+		return;
+	}
+	if (!p && task != leader && group_dead)
+		p = dvk_lookup(leader, &dc);
 	if (!p)
 		return;
 	spin_lock(&dc->lock);
-	if (p->task == task)
+	if (p->task == task || (p->task == leader && group_dead))
 		dvk_unbind_locked(p, EDVSNOTBIND);
 	spin_unlock(&dc->lock);
 	dvk_dc_put(dc);
@@ -323,6 +337,10 @@ long dvk_bind(int oper, int dcid, int pid, s32 ep, int nodeid, const char *name)
 		return ret;
 	local = dvk_dvs.usr.d_nodeid;
 
+	/* A slot number (generation 0) or an endpoint of it; nothing else. */
+	ret = EDVSENDPOINT;
+	if (DVK_EP_GEN(ep) < 0 || DVK_EP_GEN(ep) > DVK_EP_GEN_MAX)
+		goto out_put;
 	ret = EDVSBADPROC;
 	if (!dvk_nr_ok(dc, nr))
 		goto out_put;
@@ -443,8 +461,9 @@ EXPORT_SYMBOL_GPL(dvk_bind);
  * The unbound process is not signalled: a call it has blocked returns
  * EDVSNOTBIND and its next call fails the same way.
  *
- * Return: 0, or EDVSDVSINIT, EDVSBADDCID, EDVSDCNOTRUN, EDVSENDPOINT
- * (out of range or stale), EDVSNOTBIND, EDVSPERM.
+ * Return: 0, or EDVSDVSINIT, EDVSBADDCID, EDVSDCNOTRUN, EDVSRANGE (no
+ * such slot, or no valid endpoint), EDVSENDPOINT (stale: another
+ * generation holds the slot), EDVSNOTBIND, EDVSPERM.
  */
 long dvk_unbind(int dcid, s32 ep)
 {

@@ -151,6 +151,31 @@ int dvk_copy(struct mm_struct *smm, unsigned long saddr, struct mm_struct *dmm,
 }
 
 /**
+ * dvk_get_mm() - the memory of the process a binding's task stands for.
+ * @task: a bound task: a thread, or the group leader holding its process's
+ *	binding, which may have gone ahead with pthread_exit().
+ *
+ * Return: a reference to its mm (mmput() it), or NULL when no thread of it
+ * has one any more (or it is a kernel thread).
+ */
+struct mm_struct *dvk_get_mm(struct task_struct *task)
+{
+	struct mm_struct *mm = get_task_mm(task);
+	struct task_struct *t;
+
+	if (mm || task != task->group_leader)
+		return mm;
+	rcu_read_lock();
+	for_each_thread(task, t) {
+		mm = get_task_mm(t);
+		if (mm)
+			break;
+	}
+	rcu_read_unlock();
+	return mm;
+}
+
+/**
  * dvk_copy_unmark_locked() - after a copy, clear the ONCOPY marks set on its
  * source and destination, on the bindings that are still there. dc->lock held.
  * @src: the source's slot.
@@ -272,13 +297,13 @@ long dvk_vcopy(s32 src_ep, unsigned long saddr, s32 dst_ep, unsigned long daddr,
 		goto out;
 	if (!(src->usr.p_rts_flags & DVK_REMOTE) && (src != rq || remote)) {
 		ret = EDVSSRCDIED;
-		smm = get_task_mm(src->task);
+		smm = dvk_get_mm(src->task);
 		if (!smm)
 			goto out;
 	}
 	if (dst != rq && !remote) {
 		ret = EDVSDSTDIED;
-		dmm = get_task_mm(dst->task);
+		dmm = dvk_get_mm(dst->task);
 		if (!dmm)
 			goto out;
 	}

@@ -185,8 +185,10 @@ struct dvk_dc *dvk_dc_alloc(const struct dc_usr *u, int nodeid)
 	dc->usr.dc_owner = from_kuid_munged(current_user_ns(), dc->owner);
 	dc->pid_ns = get_pid_ns(task_active_pid_ns(current));
 	dc->running = true;
-	for (i = 0; i < nslots; i++)
+	for (i = 0; i < nslots; i++) {
 		dvk_slot_init(dc, &dc->procs[i], i - u->dc_nr_tasks);
+		dc->procs[i].gen = dvk_dvs.dc_gen[u->dc_dcid];
+	}
 	atomic_inc(&dvk_dcs_alive);
 	return dc;
 }
@@ -251,6 +253,7 @@ EXPORT_SYMBOL_GPL(dvk_dc_init);
 static void dvk_dc_end_locked(struct dvk_dc *dc)
 {
 	int i, nslots = dc->usr.dc_nr_tasks + dc->usr.dc_nr_procs;
+	u16 gen = dvk_dvs.dc_gen[dc->usr.dc_dcid];
 
 	spin_lock(&dc->lock);
 	dc->running = false;
@@ -258,10 +261,13 @@ static void dvk_dc_end_locked(struct dvk_dc *dc)
 	/* Every blocked call learns why first; the unbinds then find no waiter. */
 	for (i = 0; i < nslots; i++)
 		dvk_wake_locked(&dc->procs[i], EDVSDCNOTRUN);
-	for (i = 0; i < nslots; i++)
+	for (i = 0; i < nslots; i++) {
 		if (!(dc->procs[i].usr.p_rts_flags & DVK_SLOT_FREE))
 			dvk_unbind_locked(&dc->procs[i], EDVSDCNOTRUN);
+		gen = max(gen, dc->procs[i].gen);
+	}
 	spin_unlock(&dc->lock);
+	dvk_dvs.dc_gen[dc->usr.dc_dcid] = gen;
 	wake_up_all(&dc->bind_wq);
 	dvk_procfs_dc_remove(dc);
 	RCU_INIT_POINTER(dvk_dvs.dcs[dc->usr.dc_dcid], NULL);

@@ -38,6 +38,9 @@ struct dvk_dc;
  * @initialized: dvs_init succeeded and dvs_end has not run since.
  * @doors: DVS_IPC and/or DVS_IOCTL, set by the doors as they open.
  * @dcs: the DCs by id; readers without @rwsem use RCU and a kref.
+ * @dc_gen: per DC id, the highest generation an ended instance of it handed
+ *	out since dvs_init: a new instance's slots go on from there, so no
+ *	endpoint of the old one names a process of the new one.
  */
 struct dvk_dvs {
 	struct rw_semaphore rwsem;
@@ -45,6 +48,7 @@ struct dvk_dvs {
 	bool initialized;
 	unsigned int doors;
 	struct dvk_dc __rcu *dcs[DVK_MAX_DCS];
+	u16 dc_gen[DVK_MAX_DCS];
 };
 
 extern struct dvk_dvs dvk_dvs;
@@ -363,6 +367,7 @@ bool dvk_takes_from(const struct dvk_proc *dst, s32 from);
 void dvk_undo_locked(struct dvk_proc *p);
 
 /* copy.c */
+struct mm_struct *dvk_get_mm(struct task_struct *task);
 int dvk_mm_rw(struct mm_struct *mm, unsigned long raddr, void __user *ubuf, void *kbuf,
 	      size_t len, bool to_mm);
 int dvk_copy(struct mm_struct *smm, unsigned long saddr, struct mm_struct *dmm,

@@ -169,6 +169,7 @@ long dvk_dvs_init(int nodeid, const struct dvs_usr *params)
 	}
 	p.d_nodeid = nodeid;
 	dvk_dvs.usr = p;
+	memset(dvk_dvs.dc_gen, 0, sizeof(dvk_dvs.dc_gen));
 	WRITE_ONCE(dvk_dvs.initialized, true);
 	up_write(&dvk_dvs.rwsem);
 	pr_info("dvk: DVS %s initialised, node %d\n", p.d_name, nodeid);

@@ -223,7 +223,7 @@ static int dvk_rcopy_party_locked(struct dvk_dc *dc, const struct dvk_vcopy *v, 
 
 	if (ret)
 		return ret;
-	*mmp = get_task_mm((*pp)->task);
+	*mmp = dvk_get_mm((*pp)->task);
 	return *mmp ? 0 : dead;
 }
 
@@ -419,7 +419,7 @@ static int dvk_rcopy_data_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
 		return ret;
 	}
 	if (!ret) {
-		mm = get_task_mm(d->task);
+		mm = dvk_get_mm(d->task);
 		ret = EDVSDSTDIED;
 		if (mm) {
 			spin_unlock(&dc->lock);

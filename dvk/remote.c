@@ -83,7 +83,8 @@ void dvk_rmt_free(struct dvk_rcmd *rc)
 /*
  * The pair that carries commands to @nodeid for DC @dc, or an error:
  * EDVSNOPROXY (not attached), EDVSNODCNODE (not in the DC), EDVSNOTCONN
- * (its sender proxy is not connected). dc->lock held.
+ * (its link is not up both ways: a request whose answer cannot come back
+ * is not sent). dc->lock held.
  */
 int dvk_rmt_route_locked(struct dvk_dc *dc, int nodeid, int *pxid)
 {
@@ -96,7 +97,8 @@ int dvk_rmt_route_locked(struct dvk_dc *dc, int nodeid, int *pxid)
 		ret = EDVSNOPROXY;
 	else if (!(dc->usr.dc_nodes & BIT(nodeid)))
 		ret = EDVSNODCNODE;
-	else if (!(dvk_nodes[nodeid].usr.n_flags & DVK_NODE_SCONNECTED))
+	else if ((dvk_nodes[nodeid].usr.n_flags & (DVK_NODE_SCONNECTED | DVK_NODE_RCONNECTED)) !=
+		 (DVK_NODE_SCONNECTED | DVK_NODE_RCONNECTED))
 		ret = EDVSNOTCONN;
 	else
 		*pxid = dvk_nodes[nodeid].pxid;

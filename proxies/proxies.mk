@@ -14,3 +14,8 @@ PROXY_SRCS := proxies/dvs-proxy.c proxies/transport.c proxies/bridge.c $(WIRE_SR
 $(B)/tools/dvs-proxy: $(PROXY_SRCS) proxies/transport.h proxies/bridge.h proxies/wire.h $(B)/lib/libdvk.a $(ABI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -Iproxies -static $(PROXY_SRCS) $(B)/lib/libdvk.a -lpthread -o $@
+
+# A hostile node's frames at the host (tests/guest/hostile_node.c): the codec, nothing else.
+$(B)/guest-tests/hostile_node: tests/guest/hostile_node.c tests/guest/test_util.c tests/guest/test_util.h $(WIRE_SRCS) proxies/wire.h $(B)/lib/libdvk.a $(ABI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -Itests/guest -Iproxies -static $< tests/guest/test_util.c $(WIRE_SRCS) $(B)/lib/libdvk.a -o $@

@@ -115,7 +115,8 @@ struct dvk_ioc_args {
 #define DVK_ENDPOINT(gen, nr)	((__s32)(((gen) << DVK_EP_GEN_SHIFT) + (nr)))
 #define DVK_EP_NR(ep)							\
 	((__s32)((((ep) + DVK_EP_NR_BIAS) & ((1 << DVK_EP_GEN_SHIFT) - 1)) - DVK_EP_NR_BIAS))
-#define DVK_EP_GEN(ep)		((__s32)(((ep) - DVK_EP_NR(ep)) >> DVK_EP_GEN_SHIFT))
+/* In 64 bits: near INT_MAX, ep - nr does not fit in 32 (a garbage value, not a slot). */
+#define DVK_EP_GEN(ep)		((__s32)(((__s64)(ep) - DVK_EP_NR(ep)) >> DVK_EP_GEN_SHIFT))
 #define DVK_EP_NEXT_GEN(gen)	((gen) >= DVK_EP_GEN_MAX ? 1 : (gen) + 1)
 
 /* Magic endpoints, as in the original; none decodes to a valid slot. */

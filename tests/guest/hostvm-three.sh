@@ -8,7 +8,8 @@
 #                                through the host, which relays (--via)
 # Each node's client calls the next node's server (0->1->2->0), and node 0's
 # copies between the servers of nodes 1 and 2. Over the bridge, a fake
-# guest then writes bad frames to its socket (refused, reasons logged), and
+# guest then writes bad frames to its socket (refused, reasons logged), then
+# well-formed ones outside its rights (hostile_node: refused, counted), and
 # node 0's client has node 1's proxy killed mid-call: the bridge link drops
 # and comes back.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -51,6 +52,9 @@ dvs rmtbind --dc 0 --endpoint 32771 --node 1 --name srv1 > /dev/null &&
 rc=$?
 if [ "$transport" = uml ]; then
 	"$here/bridge_fake" /tmp/uml/fake/dvsbr /tmp/proxy0.log || rc=1
+	# The same guest, hacked: well-formed frames outside its rights.
+	"$here/hostile_node" /tmp/uml/fake/dvsbr 3 32769 || rc=1
+	cat /proc/dvs/refused
 	# Once the guests' clients are done, cut node 1's bridge link mid-call.
 	for n in 1 2; do
 		for _ in $(seq 600); do grep -q '^uml-node: done' "/tmp/uml$n.log" && break; sleep 0.2; done

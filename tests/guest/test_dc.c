@@ -8,7 +8,10 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
@@ -137,6 +140,13 @@ static void bind_generations(void)
 	T_EQ(dvk_unbind(T_DC, ep), EDVSENDPOINT);
 	T_EQ(dvk_unbind(T_DC, ep2), 0);
 	T_EQ(dvk_unbind(T_DC, ep2), EDVSNOTBIND);
+	/* Across a DC's end and a new DC of the same id too (issue 12, finding 2). */
+	T_TRUE(dvk_bind(T_DC, 5) == DVK_ENDPOINT(3, 5));
+	T_EQ(dvk_dc_end(T_DC), 0);
+	T_EQ(dvk_dc_init(&t_dc0), 0);
+	T_EQ(dvk_getpriv(T_DC, DVK_ENDPOINT(3, 5), &pr), EDVSNOTBIND);	/* free */
+	T_EQ(dvk_bind(T_DC, 5), DVK_ENDPOINT(4, 5));
+	T_EQ(dvk_getpriv(T_DC, DVK_ENDPOINT(3, 5), &pr), EDVSENDPOINT);
 	t_down();
 }
 
@@ -153,6 +163,14 @@ static void bind_errors(void)
 	T_EQ(dvk_bind_X(9, T_DC, 0, 1, DVK_LOCALNODE), EDVSBINDTYPE);
 	T_EQ(dvk_bind(T_DC, 221), EDVSBADPROC);
 	T_EQ(dvk_bind(T_DC, -36), EDVSBADPROC);
+	/* Garbage is not a slot: no generation in [0, 0xffff] (issue 12, finding 5). */
+	T_EQ(dvk_bind(T_DC, INT_MAX), EDVSENDPOINT);
+	T_EQ(dvk_bind(T_DC, INT_MIN), EDVSENDPOINT);
+	T_EQ(dvk_bind(T_DC, -32769), EDVSENDPOINT);
+	T_EQ(dvk_lclbind(T_DC, getpid(), INT_MAX), EDVSENDPOINT);
+	T_EQ(dvk_rmtbind(T_DC, "x", INT_MAX, 1), EDVSENDPOINT);
+	T_EQ(dvk_unbind(T_DC, INT_MAX), EDVSRANGE);
+	T_EQ(dvk_unbind(T_DC, -32769), EDVSRANGE);
 	T_EQ(dvk_bind(5, 1), EDVSDCNOTRUN);
 	T_EQ(dvk_bind(32, 1), EDVSBADDCID);
 	T_EQ(dvk_bind_X(DVK_SELF_BIND, T_DC, 0, 1, 3), EDVSBADNODEID);
@@ -423,6 +441,58 @@ static void remote_registration(void)
 	t_down();
 }
 
+/*
+ * A process whose main thread calls pthread_exit() stays bound until its
+ * last thread exits (issue 12, finding 3): the survivor sendrecs the
+ * parent, which copies out of the process's memory while it waits.
+ */
+static char survivor_buf[64];
+static int parent_ep;
+
+static void *survivor(void *arg)
+{
+	struct dvk_message m = { .m_type = 7 };
+
+	(void)arg;
+	usleep(300 * 1000);			/* the main thread is gone by now */
+	strcpy(survivor_buf, "still here");
+	m.m_u.m1.p1 = (uint64_t)(uintptr_t)survivor_buf;
+	if (dvk_getep(getpid()) <= 0 || dvk_sendrec_T(parent_ep, &m, 5000) || m.m_type != 8)
+		exit(3);
+	exit(0);				/* the last thread: the process unbinds */
+}
+
+static int child_main_thread_exits(void *arg)
+{
+	pthread_t t;
+
+	(void)arg;
+	if (dvk_bind(T_DC, 13) <= 0 || pthread_create(&t, NULL, survivor, NULL))
+		return 2;
+	pthread_exit(NULL);
+}
+
+static void main_thread_exit_keeps_binding(void)
+{
+	struct dvk_message m;
+	char got[64] = "";
+	pid_t pid;
+
+	t_up();
+	parent_ep = dvk_bind(T_DC, 1);
+	pid = t_fork(child_main_thread_exits, NULL);
+	T_EQ(dvk_receive_T(DVK_ANY, &m, 5000), 0);
+	T_EQ(m.m_type, 7);
+	T_EQ(DVK_EP_NR(m.m_source), 13);
+	T_EQ(dvk_vcopy(m.m_source, (void *)(uintptr_t)m.m_u.m1.p1, DVK_SELF, got, 11), 11);
+	T_TRUE(!strcmp(got, "still here"));
+	m.m_type = 8;
+	T_EQ(dvk_reply_T(m.m_source, &m, 1000), 0);
+	T_EQ(t_join(pid), 0);
+	T_TRUE(t_wait_free(T_DC, 13));
+	t_down();
+}
+
 static void exit_unbinds(void)
 {
 	pid_t idle;
@@ -461,6 +531,7 @@ int main(void)
 	T_RUN(owner_binds_without_root);
 	T_RUN(remote_registration);
 	T_RUN(exit_unbinds);
+	T_RUN(main_thread_exit_keeps_binding);
 	dvk_dvs_end();
 	return t_summary();
 }

@@ -644,6 +644,23 @@ static void *thread_receive(void *arg)
 	return NULL;
 }
 
+/* Notify to oneself is allowed (docs/abi.md): it never blocks. */
+static void notify_self(void)
+{
+	struct dvk_message m;
+	int me;
+
+	t_up();
+	me = dvk_bind(T_DC, SRV);
+	T_EQ(dvk_notify_X(DVK_SELF, DVK_SELF, 3), 0);
+	T_EQ(dvk_notify_X(DVK_SELF, me, 4), 0);
+	T_EQ(dvk_receive_T(DVK_ANY, &m, 0), 0);
+	T_EQ(m.m_source, me);
+	T_EQ(m.m_u.m9.l1, (1 << 3) | (1 << 4));
+	T_EQ(dvk_receive_T(DVK_ANY, &m, 0), EDVSAGAIN);
+	t_down();
+}
+
 static void threads_share_a_binding(void)
 {
 	struct dvk_message m = msg(1, 1);
@@ -839,6 +856,7 @@ int main(void)
 	T_RUN(hardware_notify);
 	T_RUN(wakeup);
 	T_RUN(bad_pointers);
+	T_RUN(notify_self);
 	T_RUN(threads_share_a_binding);
 	T_RUN(notify_is_not_a_reply);
 	T_RUN(rcvrqst_leaves_notifies);

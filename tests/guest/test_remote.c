@@ -338,6 +338,10 @@ static void proxy_checks(void)
 	T_EQ(t_join(t_fork(child_not_proxy, NULL)), 0);
 	T_TRUE(dvk_bind(T_DC, CLI_NR) > 0);
 	T_EQ(dvk_send_T(RSRV, &m, DVK_TIMEOUT_NOWAIT), EDVSAGAIN);	/* no rendezvous without waiting */
+	T_EQ(dvk_proxy_conn(RNODE, DVK_DISCONNECT_RPROXY), 0);
+	T_EQ(dvk_send_T(RSRV, &m, 100), EDVSNOTCONN);	/* half a link: nothing sent */
+	T_EQ(dvk_get2rmt_T(&c, NULL, DVK_TIMEOUT_NOWAIT), EDVSTIMEDOUT);
+	T_EQ(dvk_proxy_conn(RNODE, DVK_CONNECT_RPROXY), 0);
 	T_EQ(dvk_proxy_conn(RNODE, DVK_DISCONNECT_SPROXY), 0);
 	T_EQ(dvk_send_T(RSRV, &m, 100), EDVSNOTCONN);
 	T_EQ(dvk_get2rmt_T(&c, NULL, 0), EDVSNOTCONN);
@@ -394,6 +398,7 @@ static void losses_wake_callers(void)
 	T_EQ(dvk_node_up("node1", RNODE, RNODE), RNODE);
 	T_EQ(dvk_add_node(T_DC, RNODE), 0);
 	T_EQ(dvk_proxy_conn(RNODE, DVK_CONNECT_SPROXY), 0);
+	T_EQ(dvk_proxy_conn(RNODE, DVK_CONNECT_RPROXY), 0);
 	T_TRUE(dvk_rmtbind(T_DC, "rsrv", RSRV, RNODE) == RSRV);
 	pid = t_fork(client, &notconn);
 	T_TRUE(t_wait_flags(T_DC, CLI_NR, DVK_SENDING));
@@ -1337,6 +1342,7 @@ static void relay_to_third_node(void)
 	T_EQ(dvk_node_up("node2", NODE2, NODE2), NODE2);
 	T_EQ(dvk_add_node(T_DC, NODE2), 0);
 	T_EQ(dvk_proxy_conn(NODE2, DVK_CONNECT_SPROXY), 0);
+	T_EQ(dvk_proxy_conn(NODE2, DVK_CONNECT_RPROXY), 0);
 	t_sync_post();
 	c = from1(DVK_CMD_SEND_MSG, RCLI, RNODE2_EP, 41);
 	c.c_dnode = NODE2;
