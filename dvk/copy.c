@@ -49,8 +49,9 @@ static long dvk_pin(struct mm_struct *mm, unsigned long addr, int n, bool write,
  * @len: bytes.
  * @to_mm: true to write into @mm, false to read from it.
  *
- * Return: 0 or EDVSFAULT (a page of either side is not accessible; some
- * bytes may have been copied).
+ * Return: 0 or EDVSFAULT (a page of either side is not accessible). A
+ * failed copy has written a prefix of the destination, up to the first
+ * byte it could not read or write, and nothing else.
  */
 int dvk_mm_rw(struct mm_struct *mm, unsigned long raddr, void __user *ubuf, void *kbuf,
 	      size_t len, bool to_mm)
@@ -81,8 +82,15 @@ int dvk_mm_rw(struct mm_struct *mm, unsigned long raddr, void __user *ubuf, void
 			size_t c = min_t(size_t, PAGE_SIZE - off, len);
 			char *k = kmap_local_page(pages[i]);
 
-			if (ubuf)
-				fail = to_mm ? copy_from_user(k + off, ubuf, c) : copy_to_user(ubuf, k + off, c);
+			/*
+			 * Not copy_from_user(): it zeroes what it could not read,
+			 * and a failed copy writes nothing that the source did not
+			 * hold (only a prefix of the copy, up to the fault).
+			 */
+			if (ubuf && to_mm)
+				fail = !access_ok(ubuf, c) || __copy_from_user(k + off, ubuf, c);
+			else if (ubuf)
+				fail = copy_to_user(ubuf, k + off, c);
 			else if (to_mm)
 				memcpy(k + off, kbuf, c);
 			else

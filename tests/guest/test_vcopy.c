@@ -185,6 +185,27 @@ static void copy_errors(void)
 	T_EQ(dvk_vcopy(cli, (void *)8, DVK_SELF, buf, 10), EDVSFAULT);
 	T_EQ(dvk_vcopy(cli, addr, DVK_SELF, (void *)8, 10), EDVSFAULT);
 	T_EQ(dvk_vcopy(cli, addr, DVK_SELF, hole + page - 4, 10), EDVSFAULT);
+	/*
+	 * A failed copy writes no byte it did not read from the source: only a
+	 * prefix, up to the first byte it could not read (issue 12, finding 1).
+	 */
+	uint8_t orig[20], chk[20];
+
+	for (int k = 0; k < 20; k++)
+		orig[k] = pattern(k, 1);
+	T_EQ(dvk_vcopy(DVK_SELF, (void *)0xffff880000000000UL, cli, addr, 8), EDVSFAULT);
+	T_EQ(dvk_vcopy(cli, addr, DVK_SELF, chk, 20), 20);
+	T_EQ(memcmp(chk, orig, 20), 0);				/* nothing written */
+	memset(hole + page - 10, 0xab, 10);
+	T_EQ(dvk_vcopy(DVK_SELF, hole + page - 10, cli, addr, 20), EDVSFAULT);
+	T_EQ(dvk_vcopy(cli, addr, DVK_SELF, chk, 20), 20);
+	int n = 0;
+
+	while (n < 20 && chk[n] == 0xab && orig[n] != 0xab)
+		n++;
+	T_TRUE(n <= 10);					/* a prefix read from the source */
+	T_EQ(memcmp(chk + n, orig + n, 20 - n), 0);		/* the rest untouched */
+	T_EQ(dvk_vcopy(DVK_SELF, orig, cli, addr, 20), 20);
 	/* After all that the client is intact and a good copy works. */
 	T_EQ(dvk_vcopy(cli, addr, DVK_SELF, buf, 100), 100);
 	for (int k = 0; k < 100; k++)
