@@ -253,6 +253,40 @@ void dvk_undo_locked(struct dvk_proc *p)
 	p->usr.p_getfrom = DVK_NONE;
 }
 
+/*
+ * Would @p wait for ever sending to @dst? As MINIX's deadlock(): follow
+ * whom each process waits for, from @dst on (a sender its destination, a
+ * receiver its source); coming back to @p closes a cycle of any length.
+ * A receiver taking from ANY ends the chain, and so does @dst receiving
+ * from @p (that is the rendezvous). Only this node's view of remote slots
+ * is seen. At most one step per slot. dc->lock held.
+ */
+static bool dvk_deadlock_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc *dst)
+{
+	int hops = dc->usr.dc_nr_tasks + dc->usr.dc_nr_procs;
+	struct dvk_proc *xp = dst;
+	s32 next;
+
+	while (hops--) {
+		u32 f = xp->usr.p_rts_flags;
+
+		if (f & DVK_SENDING) {
+			next = xp->usr.p_sendto;
+		} else if (f & DVK_RECEIVING) {
+			next = xp->usr.p_getfrom;
+			if (next == DVK_ANY || (xp == dst && next == p->usr.p_endpoint))
+				return false;
+		} else {
+			return false;
+		}
+		if (next == p->usr.p_endpoint)
+			return true;
+		if (dvk_ep_lookup_locked(dc, next, &xp, EDVSDSTDIED))
+			return false;
+	}
+	return false;
+}
+
 /* send and sendrec; for sendrec @m receives the reply. */
 static long dvk_do_send(int call, s32 dst_ep, struct dvk_message *m, long timeout_ms)
 {
@@ -273,8 +307,7 @@ static long dvk_do_send(int call, s32 dst_ep, struct dvk_message *m, long timeou
 	ret = dvk_dst_locked(dc, p, dst_ep, &dst);
 	if (ret)
 		return dvk_ipc_leave(dc, ret);
-	/* Two processes each blocked sending to the other would wait forever. */
-	if ((dst->usr.p_rts_flags & DVK_SENDING) && dst->usr.p_sendto == p->usr.p_endpoint)
+	if (dvk_deadlock_locked(dc, p, dst))
 		return dvk_ipc_leave(dc, EDVSLOCKED);
 
 	w.msg = *m;

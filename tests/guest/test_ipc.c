@@ -644,6 +644,50 @@ static void *thread_receive(void *arg)
 	return NULL;
 }
 
+/*
+ * A cycle of waiting processes of any length, closed by a call, gets
+ * EDVSLOCKED at once, as in MINIX (issue 12, finding 4): a child at slot
+ * arg[0] sendrecs slot arg[1] and expects arg[2].
+ */
+static int child_chain(void *arg)
+{
+	const int *a = arg;
+	struct dvk_message m = { .m_type = 1 };
+
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	C_EQ(dvk_sendrec_T(DVK_ENDPOINT(1, a[1]), &m, 1500), a[2]);
+	return 0;
+}
+
+static void deadlock_cycles(void)
+{
+	int b_args[3] = { CLI, SRV, 0 }, a_args[3] = { SRV2, CLI, EDVSDSTDIED };
+	struct dvk_message m = { .m_type = 2 };
+	int me;
+	pid_t a, b;
+
+	t_up();
+	me = dvk_bind(T_DC, SRV);
+	/* B (CLI) -> us, then A (SRV2) -> B: our sendrec to A closes A -> B -> us. */
+	b = t_fork(child_chain, b_args);
+	T_TRUE(dvk_lclbind(T_DC, b, CLI) > 0);
+	T_TRUE(t_wait_flags(T_DC, CLI, DVK_SENDING));
+	T_EQ(dvk_sendrec_T(DVK_ENDPOINT(1, CLI), &m, 1000), EDVSLOCKED);	/* the 2-cycle */
+	a = t_fork(child_chain, a_args);
+	T_TRUE(dvk_lclbind(T_DC, a, SRV2) > 0);
+	T_TRUE(t_wait_flags(T_DC, SRV2, DVK_SENDING));
+	T_EQ(dvk_sendrec_T(DVK_ENDPOINT(1, SRV2), &m, 1000), EDVSLOCKED);
+	T_EQ(dvk_send_T(DVK_ENDPOINT(1, SRV2), &m, 1000), EDVSLOCKED);
+	/* Nothing was left behind: B's request is still ours to take and answer. */
+	T_EQ(dvk_receive_T(DVK_ENDPOINT(1, CLI), &m, 1000), 0);
+	T_EQ(m.m_type, 1);
+	T_EQ(dvk_reply_T(DVK_ENDPOINT(1, CLI), &m, 0), 0);
+	T_EQ(t_join(b), 0);
+	T_EQ(t_join(a), 0);			/* B never received: gone, A is told */
+	(void)me;
+	t_down();
+}
+
 /* Notify to oneself is allowed (docs/abi.md): it never blocks. */
 static void notify_self(void)
 {
@@ -857,6 +901,7 @@ int main(void)
 	T_RUN(wakeup);
 	T_RUN(bad_pointers);
 	T_RUN(notify_self);
+	T_RUN(deadlock_cycles);
 	T_RUN(threads_share_a_binding);
 	T_RUN(notify_is_not_a_reply);
 	T_RUN(rcvrqst_leaves_notifies);
