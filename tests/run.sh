@@ -149,6 +149,24 @@ fi
 [ -e "$work/dvshalt" ] && result FAIL node/mconsole-cleanup "$work/dvshalt left behind" ||
 	result PASS node/mconsole-cleanup
 
+# dvs.hostdir= quoted the kernel's way names a directory with a space; one with
+# a comma (which hostfs cannot take) is refused clearly (issue 12, finding 8).
+d="$work/host dir"
+mkdir -p "$d" "$work/comma,dir"
+echo 'echo "hostdir: $(cat /host/marker)"' > "$d/cmd.sh"
+echo 'the directory named' > "$d/marker"
+log=$logs/node-hostdir.log
+boot_uml "$B/kernel-test/linux" "$log" dvshd 120 dvs.run=cmd "dvs.hostdir=\"$d\"" dvs.cmd=/host/cmd.sh
+if [ $? = 0 ] && grep -q '^hostdir: the directory named$' "$log" && grep -q '^dvs-init: exit status 0$' "$log"; then
+	result PASS node/hostdir-with-a-space
+else
+	result FAIL node/hostdir-with-a-space "see $log"
+fi
+log=$logs/node-hostdir-comma.log
+boot_uml "$B/kernel-test/linux" "$log" dvshc 120 dvs.run=halt "dvs.hostdir=$work/comma,dir"
+grep -qF "dvs-init: cannot mount the host's '$work/comma,dir' at /host: hostfs takes no comma in a path" "$log" &&
+	result PASS node/hostdir-with-a-comma-refused || result FAIL node/hostdir-with-a-comma-refused "see $log"
+
 # The modules of one kernel, as a hostfs directory with the command to run.
 moddir() {	# moddir NAME FLAVOUR CMD: prints the directory
 	local d=$work/$1

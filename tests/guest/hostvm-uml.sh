@@ -10,6 +10,7 @@ insmod "$M/dvk.ko" || exit 1
 modprobe tun || exit 1
 dvs init --node 0 --name HOSTVM > /dev/null || exit 1
 dvs dc-init --dc 0 > /dev/null || exit 1
+[ "$transport" = tcp ] && { "$here/dvs-tap-checks.sh" || rc_checks=1; }
 dvs-tap up tap0 10.0.10.254/24 root || exit 1
 case $transport in
 tcp)	peer=1=10.0.10.1/uml1 peer0=0=10.0.10.254/host ;;
@@ -29,5 +30,6 @@ boot_guest 1 tap0 10.0.10.1/24 "$transport" "$peer0" 3 4:32769:0:uml-to-host "" 
 "$here/rmt_peer" client 32771 host-to-uml basic
 rc=$?
 finish_guests 1 || rc=1
+[ -z "${rc_checks:-}" ] || rc=1
 dvs-tap down tap0
 exit $rc
