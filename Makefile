@@ -9,6 +9,8 @@
 #   make bench    the DVK against pipes, sockets, SysV queues, process_vm_readv, in
 #                 the UML guest and in the host VM; remote IPC against raw TCP, and
 #                 the bridge against a tap
+#   make fuzz     the call-sequence fuzzer in the KASAN/lockdep test kernel, FUZZ_SECONDS
+#                 long (300; DVK_FUZZ_SEED=S repeats a run)
 #   make deps     install the Debian packages the build needs (sudo if not root)
 #
 # Build outputs go to build/ (B=...), never into the source tree.
@@ -34,13 +36,13 @@ GUEST_TESTS := $(patsubst tests/guest/%.c,$(B)/guest-tests/%,$(filter-out tests/
 HOST_TESTS  := $(patsubst tests/host/%.c,$(B)/host-tests/%,$(wildcard tests/host/*.c))
 
 
-.PHONY: all deps demo test bench kernel kernel-test kernel-mod modules modules-uml modules-debian lib tools rootfs clean install help
+.PHONY: all deps demo test bench fuzz kernel kernel-test kernel-mod modules modules-uml modules-debian lib tools rootfs clean install help
 .DELETE_ON_ERROR:
 
 all: linux lib tools rootfs
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@tools/install-deps.sh
@@ -136,6 +138,10 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all modules-debian
 	@B=$(B) tools/bench.sh
+
+fuzz: deps
+	@$(MAKE) --no-print-directory kernel-test rootfs
+	@B=$(B) tools/fuzz.sh
 
 clean:
 	rm -rf $(B) linux linux.tmp
