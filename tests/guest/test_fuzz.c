@@ -10,6 +10,10 @@
  *   - every message reached only its addressee, at most once, in order;
  *   - once the workers are gone, every slot is free (nothing left SENDING,
  *     RECEIVING or ONCOPY without a caller).
+ * A scripted proxy pair plays node 1: it registers some of node 1's
+ * endpoints, takes what the workers send there (answering with acks,
+ * errors, replies or nothing) and pushes random commands of node 1's in,
+ * well-formed or not; its death at the round's end takes node 1 down.
  * DVK_FUZZ_SECONDS (default 12) bounds the run; DVK_FUZZ_SEED repeats one
  * (the seed is printed first). make fuzz runs it as long as asked.
  */
@@ -101,12 +105,18 @@ static int slot_of(int id)
 	return id < 4 ? id + 1 : 100 + id;	/* four system slots, two user slots */
 }
 
-/* An endpoint worth trying: a live one, a stale one, garbage, or a magic one. */
+#define RNODE		1
+/* Node 1's endpoints the proxy registers here: system slots and user slots. */
+static const int rslots[] = { 20, 21, 22, 150, 151 };
+#define NRSLOTS		((int)(sizeof(rslots) / sizeof(rslots[0])))
+
+/* An endpoint worth trying: a live one, a stale one, garbage, a remote or a magic one. */
 static int target(uint64_t *s)
 {
 	int ep = atomic_load(&sh->ep[pick(s, NW)]);
 
-	switch (pick(s, 10)) {
+	switch (pick(s, 12)) {
+	case 10: case 11: return DVK_ENDPOINT(1, rslots[pick(s, NRSLOTS)]);
 	case 0: return ep ? ep - (1 << DVK_EP_GEN_SHIFT) : DVK_ANY;	/* an older generation */
 	case 1: return (int)rnd(s);
 	case 2: return (int[]){ DVK_ANY, DVK_NONE, DVK_SELF, DVK_ENDPOINT(1, 300) }[pick(s, 4)];
@@ -277,6 +287,94 @@ static pid_t start_worker(struct worker *w, int id, uint64_t *s, long deadline)
 	return t_fork(worker_main, w);
 }
 
+/* ---- The scripted proxy pair of node 1 ---- */
+
+static unsigned char payload[DVK_CMD_MAXPAYLOAD];
+
+static int rcode(uint64_t *s)
+{
+	return (int[]){ 0, EDVSDSTDIED, EDVSNOTBIND, EDVSBADVALUE, 17, EDVSPROCSTS }[pick(s, 6)];
+}
+
+/* Answer what a worker sent to node 1, or not. */
+static void answer(const struct dvk_cmd *c, uint64_t *s)
+{
+	struct dvk_cmd a = *c;
+	long t0 = t_now_ms();
+
+	if ((c->c_cmd & DVK_CMD_ACK) || c->c_cmd == DVK_CMD_NTFY_MSG || !pick(s, 4))
+		return;			/* nothing to answer, or a node that never does */
+	a.c_src = c->c_dst;
+	a.c_dst = c->c_src;
+	a.c_snode = RNODE;
+	a.c_dnode = c->c_snode;
+	a.c_len = 0;
+	a.c_flags = 0;
+	if (c->c_cmd == DVK_CMD_SNDREC_MSG && pick(s, 2)) {
+		a.c_cmd = DVK_CMD_REPLY_MSG;
+		a.c_msg.m_type = 0x1234;
+	} else {
+		a.c_cmd = c->c_cmd | DVK_CMD_ACK;
+		a.c_rcode = rcode(s);
+		if (c->c_cmd == DVK_CMD_COPYIN_DATA)
+			a.c_dst = c->c_vcopy.v_rqtr;
+	}
+	result("put2lcl (answer)", dvk_put2lcl(&a, NULL), 0, t0, 0);
+}
+
+/* A command of node 1's own: plausible, or not quite. */
+static void inject(uint64_t *s)
+{
+	static const unsigned int cmds[] = { DVK_CMD_SEND_MSG, DVK_CMD_SNDREC_MSG, DVK_CMD_NTFY_MSG,
+		DVK_CMD_REPLY_MSG, DVK_CMD_COPYIN_DATA, DVK_CMD_COPYOUT_RQST, DVK_CMD_COPYLCL_RQST,
+		DVK_CMD_COPYIN_RQST, DVK_CMD_SEND_ACK, DVK_CMD_COPYIN_ACK };
+	struct dvk_cmd c = { .c_cmd = cmds[pick(s, 10)], .c_dcid = T_DC,
+		.c_src = pick(s, 8) ? DVK_ENDPOINT(1, rslots[pick(s, NRSLOTS)]) :
+				      DVK_ENDPOINT(1, 29 + pick(s, 190)),
+		.c_dst = target(s), .c_snode = RNODE, .c_dnode = 0, .c_id = rnd(s) % 64 };
+	long t0 = t_now_ms(), r;
+
+	c.c_msg.m_type = 0x1234;
+	c.c_rcode = c.c_cmd == DVK_CMD_NTFY_MSG ? pick(s, 70) - 3 : pick(s, 4);
+	c.c_vcopy = (struct dvk_vcopy){ .v_src = pick(s, 2) ? c.c_src : c.c_dst,
+		.v_dst = pick(s, 2) ? c.c_dst : c.c_src, .v_rqtr = c.c_src,
+		.v_rnode = (short)(pick(s, 4) ? RNODE : 0), .v_dnode = (short)pick(s, 2),
+		.v_saddr = (uintptr_t)copybuf, .v_daddr = (uintptr_t)copybuf + pick(s, BUF),
+		.v_bytes = 1 + pick(s, BUF) };
+	if (c.c_cmd == DVK_CMD_COPYIN_DATA) {
+		c.c_len = c.c_vcopy.v_bytes;
+		c.c_flags = pick(s, 2) ? DVK_CMDF_LAST : 0;
+	}
+	r = dvk_put2lcl(&c, payload);
+	result("put2lcl", r, 0, t0, 0);
+}
+
+static int proxy_main(void *arg)
+{
+	struct worker *w = arg;
+	uint64_t *s = &w->seed;
+	pid_t me = getpid();
+
+	if (dvk_proxies_bind("fuzz1", RNODE, me, me, DVK_CMD_MAXPAYLOAD) != RNODE ||
+	    dvk_node_up("node1", RNODE, RNODE) != RNODE || dvk_add_node(T_DC, RNODE) ||
+	    dvk_proxy_conn(RNODE, DVK_CONNECT_SPROXY) || dvk_proxy_conn(RNODE, DVK_CONNECT_RPROXY))
+		return 0;	/* a DC ending under us: nothing to do this round */
+	for (int i = 0; i < NRSLOTS; i++)
+		dvk_rmtbind(T_DC, "rmt", DVK_ENDPOINT(1, rslots[i]), RNODE);
+	while (t_now_ms() < w->deadline_ms) {
+		struct dvk_cmd c;
+		long t = pick(s, 3) ? 0 : 10, t0 = t_now_ms(), r;
+
+		r = dvk_get2rmt_T(&c, payload, t);
+		result("get2rmt", r, 0, t0, t);
+		if (r == 0)
+			answer(&c, s);
+		if (pick(s, 3))
+			inject(s);
+	}
+	return 0;
+}
+
 static uint64_t seed;
 static long seconds;
 
@@ -294,7 +392,7 @@ static void all_slots_free(void)
 
 static void rounds(void)
 {
-	static struct worker w[NW];
+	static struct worker w[NW], px;
 	uint64_t s = seed;
 	long end = t_now_ms() + seconds * 1000;
 	int round = 0;
@@ -303,9 +401,12 @@ static void rounds(void)
 	t_up();
 	while (t_now_ms() < end) {
 		long deadline = t_now_ms() + 1500;
-		pid_t pid[NW];
+		pid_t pid[NW], pxpid;
 
 		round++;
+		px.seed = rnd(&s) | 1;
+		px.deadline_ms = deadline;
+		pxpid = t_fork(proxy_main, &px);
 		for (int i = 0; i < NW; i++)
 			pid[i] = start_worker(&w[i], i, &s, deadline);
 		while (t_now_ms() < deadline) {
@@ -329,6 +430,8 @@ static void rounds(void)
 			waitpid(pid[i], NULL, 0);
 			atomic_store(&sh->ep[i], 0);
 		}
+		kill(pxpid, SIGKILL);		/* node 1 goes down with its proxy */
+		waitpid(pxpid, NULL, 0);
 		all_slots_free();
 		/* Between rounds: the DC, or the whole DVS, ends and comes back. */
 		if (round % 3 == 0) {
