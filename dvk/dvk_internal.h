@@ -326,6 +326,9 @@ void dvk_rmt_cmd(struct dvk_cmd *c, struct dvk_dc *dc, u32 code, s32 src, s32 ds
 		 u64 id);
 u64 dvk_rmt_new_id(void);
 void dvk_rmt_free(struct dvk_rcmd *rc);
+struct dvk_rmsg *dvk_rmsg_alloc(gfp_t gfp);
+void dvk_rmsg_free(struct dvk_rmsg *rm);
+int dvk_rmsgs(void);
 void dvk_rmt_leave_locked(struct dvk_proc *p, struct dvk_rcmd *rc);
 int dvk_rmt_call_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_rcmd *rc,
 			struct dvk_wait *w, int pxid, bool rec, long *t, bool *unsent);

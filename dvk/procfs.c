@@ -33,6 +33,8 @@ static int dvk_info_show(struct seq_file *m, void *v)
 		   sizeof(struct dvk_dc), sizeof(struct dvk_node));
 	/* The system call's number while that door is open, else -1. */
 	seq_printf(m, "syscall=%d\n", d.d_flags & DVS_IPC ? DVK_SYSCALL_NR : -1);
+	/* Remote messages and answers the core holds (0 once the links are quiet). */
+	seq_printf(m, "rmsgs=%d\n", dvk_rmsgs());
 	return 0;
 }
 

@@ -127,13 +127,13 @@ static void dvk_rcopy_answer_locked(struct dvk_dc *dc, struct dvk_rmsg *rm,
 	int pxid, dropped;
 
 	if (v->v_rnode == dvk_dvs.usr.d_nodeid) {
-		kfree(rm);
+		dvk_rmsg_free(rm);
 		dvk_rcopy_done_locked(dc, c->c_cmd & ~DVK_CMD_ACK, v->v_rqtr, c->c_id, c->c_snode,
 				      rcode, v);
 		return;
 	}
 	if (dvk_rmt_route_locked(dc, v->v_rnode, &pxid)) {
-		kfree(rm);
+		dvk_rmsg_free(rm);
 		return;
 	}
 	dvk_rmt_cmd(&rm->ack.cmd, dc, c->c_cmd | DVK_CMD_ACK, c->c_dst, v->v_rqtr, v->v_rnode,
@@ -145,7 +145,7 @@ static void dvk_rcopy_answer_locked(struct dvk_dc *dc, struct dvk_rmsg *rm,
 	dropped = dvk_rmt_queue_net_locked(&rm->ack, pxid);
 	spin_unlock(&dvk_net_lock);
 	if (dropped)
-		kfree(rm);
+		dvk_rmsg_free(rm);
 }
 
 /**
@@ -415,7 +415,7 @@ static int dvk_rcopy_data_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
 	if (here && (ret == EDVSACKDST || ret == EDVSACKSRC)) {
 		/* Nobody here asked for it (any more): write nothing, tell nobody. */
 		dvk_refused(c->c_snode, DVK_RF_COPY);
-		kfree(rm);
+		dvk_rmsg_free(rm);
 		return ret;
 	}
 	if (!ret) {
@@ -436,7 +436,7 @@ static int dvk_rcopy_data_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
 	if (ret || here || (c->c_flags & DVK_CMDF_LAST))
 		dvk_rcopy_answer_locked(dc, rm, c, ret);
 	else
-		kfree(rm);
+		dvk_rmsg_free(rm);
 	return ret;
 }
 

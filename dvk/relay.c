@@ -65,7 +65,7 @@ void dvk_rmt_refuse(struct dvk_rmsg *rm, const struct dvk_cmd *c, int pxid, int 
 		spin_unlock(&dvk_net_lock);
 	}
 	if (dropped)
-		kfree(rm);
+		dvk_rmsg_free(rm);
 }
 
 /**
@@ -92,7 +92,7 @@ long dvk_rmt_relay(struct dvk_pair *px, const struct dvk_cmd *c, const void __us
 
 	*rmp = NULL;
 	ret = EDVSNOMEM;
-	fwd = kzalloc(sizeof(*fwd), GFP_KERNEL);
+	fwd = dvk_rmsg_alloc(GFP_KERNEL);
 	if (!fwd)
 		goto out;
 	if (c->c_len) {
@@ -136,7 +136,7 @@ long dvk_rmt_relay(struct dvk_pair *px, const struct dvk_cmd *c, const void __us
 		data = NULL;
 out:
 	kfree(data);
-	kfree(fwd);
-	kfree(rm);
+	dvk_rmsg_free(fwd);
+	dvk_rmsg_free(rm);
 	return ret;
 }

@@ -68,6 +68,33 @@ u64 dvk_rmt_new_id(void)
 	return atomic64_inc_return(&dvk_rmt_ids);
 }
 
+/* struct dvk_rmsg objects alive: /proc/dvs/info's rmsgs, for the tests' leak checks. */
+static atomic_t dvk_rmsgs_live = ATOMIC_INIT(0);
+
+/* A zeroed remote message or answer; @gfp as for kzalloc(). */
+struct dvk_rmsg *dvk_rmsg_alloc(gfp_t gfp)
+{
+	struct dvk_rmsg *rm = kzalloc(sizeof(*rm), gfp);
+
+	if (rm)
+		atomic_inc(&dvk_rmsgs_live);
+	return rm;
+}
+
+/* Free @rm (NULL is fine). */
+void dvk_rmsg_free(struct dvk_rmsg *rm)
+{
+	if (rm) {
+		atomic_dec(&dvk_rmsgs_live);
+		kfree(rm);
+	}
+}
+
+int dvk_rmsgs(void)
+{
+	return atomic_read(&dvk_rmsgs_live);
+}
+
 /*
  * Free a command nobody owns (an rmsg's ack, or a copy stream). Safe under
  * spinlocks: a stream's memory reference is dropped asynchronously.
@@ -77,7 +104,7 @@ void dvk_rmt_free(struct dvk_rcmd *rc)
 	if (rc->mm)
 		mmput_async(rc->mm);
 	kfree(rc->data);
-	kfree(container_of(rc, struct dvk_rmsg, ack));
+	dvk_rmsg_free(container_of(rc, struct dvk_rmsg, ack));
 }
 
 /*
@@ -199,7 +226,7 @@ static void dvk_rmt_ack_locked(struct dvk_dc *dc, struct dvk_rmsg *rm, const str
 	int pxid, dropped;
 
 	if (req.c_cmd == DVK_CMD_NTFY_MSG || dvk_rmt_route_locked(dc, req.c_snode, &pxid)) {
-		kfree(rm);
+		dvk_rmsg_free(rm);
 		return;
 	}
 	dvk_rmt_cmd(&rm->ack.cmd, dc, req.c_cmd | DVK_CMD_ACK, req.c_dst, req.c_src,
@@ -210,7 +237,7 @@ static void dvk_rmt_ack_locked(struct dvk_dc *dc, struct dvk_rmsg *rm, const str
 	dropped = dvk_rmt_queue_net_locked(&rm->ack, pxid);
 	spin_unlock(&dvk_net_lock);
 	if (dropped)
-		kfree(rm);	/* the link went meanwhile: nobody to tell */
+		dvk_rmsg_free(rm);	/* the link went meanwhile: nobody to tell */
 }
 
 /*
@@ -244,7 +271,7 @@ void dvk_rmt_unbind_locked(struct dvk_proc *p, int why)
 		list_del_init(&p->rmt_link);
 		p->rcmd = NULL;
 	}
-	kfree(p->rmsg);
+	dvk_rmsg_free(p->rmsg);
 	p->rmsg = NULL;
 }
 
@@ -434,7 +461,7 @@ long dvk_rmt_notify_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_pro
 	ret = dvk_rmt_route_locked(dc, dst->usr.p_nodeid, &pxid);
 	if (ret)
 		return ret;
-	rm = kzalloc(sizeof(*rm), GFP_ATOMIC);
+	rm = dvk_rmsg_alloc(GFP_ATOMIC);
 	if (!rm)
 		return EDVSNOMEM;
 	dvk_rmt_cmd(&rm->ack.cmd, dc, DVK_CMD_NTFY_MSG, p->usr.p_endpoint, dst->usr.p_endpoint,
@@ -445,7 +472,7 @@ long dvk_rmt_notify_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_pro
 	ret = dvk_rmt_queue_net_locked(&rm->ack, pxid);
 	spin_unlock(&dvk_net_lock);
 	if (ret) {
-		kfree(rm);
+		dvk_rmsg_free(rm);
 		return ret;
 	}
 	p->usr.p_rmtsent++;
@@ -796,7 +823,7 @@ static int dvk_rmt_put_msg_locked(struct dvk_proc *q, struct dvk_proc *dst,
 	 */
 	if (q->rmsg || (q->usr.p_rts_flags & (DVK_SENDING | DVK_RECEIVING))) {
 		dvk_undo_locked(q);
-		kfree(q->rmsg);
+		dvk_rmsg_free(q->rmsg);
 		q->rmsg = NULL;
 	}
 	rm->msg = c->c_msg;
@@ -989,7 +1016,7 @@ long dvk_put2lcl(const struct dvk_cmd *c, const void __user *payload)
 	    c->c_len != c->c_vcopy.v_bytes || !payload : c->c_len)
 		return EDVSBADREQUEST;
 	if (!ack) {
-		rm = kzalloc(sizeof(*rm), GFP_KERNEL);
+		rm = dvk_rmsg_alloc(GFP_KERNEL);
 		if (!rm)
 			return EDVSNOMEM;
 	}
@@ -1033,7 +1060,7 @@ long dvk_put2lcl(const struct dvk_cmd *c, const void __user *payload)
 	spin_unlock(&dc->lock);
 	dvk_dc_put(dc);
 out:
-	kfree(rm);
+	dvk_rmsg_free(rm);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(dvk_put2lcl);
