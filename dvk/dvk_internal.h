@@ -306,6 +306,7 @@ void dvk_net_end_all(void);
 bool dvk_proxy_exit(struct task_struct *task);
 void dvk_refused(int nodeid, enum dvk_refusal why);
 void dvk_pair_sync_nodes_locked(struct dvk_pair *px);
+void dvk_rmt_unbind_nodes(u32 nodes, bool autobound_only, bool forget, int why);
 void dvk_link_drop_work(struct work_struct *work);
 
 /* remote.c */
@@ -315,7 +316,6 @@ void dvk_rmt_peer_gone_locked(struct dvk_proc *q, int err);
 void dvk_rmt_flush(u32 nodes, int err);
 void dvk_rmt_flush_dc_locked(struct dvk_dc *dc, u32 nodes, int err);
 void dvk_rmt_drop_queue_locked(struct dvk_pair *px);
-void dvk_rmt_release_autobound(u32 nodes);
 extern unsigned int dvk_autobind_quota;
 long dvk_rmt_send_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_proc *dst, bool rec,
 			 struct dvk_message *m, long *t);

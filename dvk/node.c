@@ -49,13 +49,34 @@ static long dvk_net_enter(void)
 	return 0;
 }
 
-/*
- * Forget @nodeid in every DC: unbind its remote endpoints (their waiters
- * get EDVSSRCDIED/EDVSDSTDIED) and clear its membership bit. Never sleeps.
- */
-static void dvk_node_forget(int nodeid)
+/* dvk_rmt_unbind_nodes() in one DC; dc->lock held. */
+static void dvk_unbind_nodes_dc_locked(struct dvk_dc *dc, u32 nodes, bool autobound_only, int why)
 {
-	int i, nr;
+	int nr;
+
+	for (nr = -dc->usr.dc_nr_tasks; nr < dc->usr.dc_nr_procs; nr++) {
+		struct dvk_proc *p = dvk_slot(dc, nr);
+
+		if ((p->usr.p_rts_flags & DVK_REMOTE) && (nodes & BIT(p->usr.p_nodeid)) &&
+		    (p->autobound || !autobound_only))
+			dvk_unbind_locked(p, why);
+	}
+}
+
+/**
+ * dvk_rmt_unbind_nodes() - unbind, in every DC, the remote slots of @nodes.
+ * @nodes: one bit per node.
+ * @autobound_only: only the slots put2lcl registered on the fly (a link
+ *	went down: a node that comes back registers them again, one that does
+ *	not leaves them to others); else every one (the nodes are forgotten).
+ * @forget: also end the nodes' membership of every DC.
+ * @why: what their waiters get.
+ *
+ * Never sleeps; looks at every slot, so only for links and nodes going away.
+ */
+void dvk_rmt_unbind_nodes(u32 nodes, bool autobound_only, bool forget, int why)
+{
+	int i;
 
 	for (i = 0; i < DVK_MAX_DCS; i++) {
 		struct dvk_dc *dc = dvk_dc_get(i);
@@ -63,13 +84,9 @@ static void dvk_node_forget(int nodeid)
 		if (!dc)
 			continue;
 		spin_lock(&dc->lock);
-		dc->usr.dc_nodes &= ~BIT(nodeid);
-		for (nr = -dc->usr.dc_nr_tasks; nr < dc->usr.dc_nr_procs; nr++) {
-			struct dvk_proc *p = dvk_slot(dc, nr);
-
-			if ((p->usr.p_rts_flags & DVK_REMOTE) && p->usr.p_nodeid == nodeid)
-				dvk_unbind_locked(p, EDVSNODEFREE);
-		}
+		if (forget)
+			dc->usr.dc_nodes &= ~nodes;
+		dvk_unbind_nodes_dc_locked(dc, nodes, autobound_only, why);
 		spin_unlock(&dc->lock);
 		dvk_dc_put(dc);
 	}
@@ -95,12 +112,8 @@ static u32 dvk_nodes_detach_locked(u32 map)
 /* Nodes @map are gone: wake their callers with @err, forget them. */
 static void dvk_nodes_forget(u32 map, int err)
 {
-	int n;
-
 	dvk_rmt_flush(map, err);
-	for (n = 0; n < DVK_MAX_NODES; n++)
-		if (map & BIT(n))
-			dvk_node_forget(n);
+	dvk_rmt_unbind_nodes(map, false, true, EDVSNODEFREE);
 }
 
 /*
@@ -408,7 +421,7 @@ long dvk_proxy_conn(int pxid, int status)
 	spin_unlock(&dvk_net_lock);
 	if (lost) {
 		dvk_rmt_flush(lost, EDVSNOTCONN);
-		dvk_rmt_release_autobound(lost);
+		dvk_rmt_unbind_nodes(lost, true, false, EDVSNOTCONN);
 	}
 out:
 	up_read(&dvk_dvs.rwsem);
@@ -434,7 +447,7 @@ void dvk_link_drop_work(struct work_struct *work)
 	spin_unlock(&dvk_net_lock);
 	if (dvk_dvs.initialized && lost) {
 		dvk_rmt_flush(lost, EDVSNOTCONN);
-		dvk_rmt_release_autobound(lost);
+		dvk_rmt_unbind_nodes(lost, true, false, EDVSNOTCONN);
 	}
 	up_read(&dvk_dvs.rwsem);
 }
@@ -558,8 +571,6 @@ static bool dvk_node_attached(int nodeid)
 /* add_node and del_node on a referenced DC; dc->lock held. */
 static long dvk_dc_node_locked(struct dvk_dc *dc, int nodeid, bool add)
 {
-	int nr;
-
 	if (!dvk_node_attached(nodeid))
 		return EDVSNODEFREE;
 	if (!dc->running)
@@ -575,12 +586,7 @@ static long dvk_dc_node_locked(struct dvk_dc *dc, int nodeid, bool add)
 	dc->usr.dc_nodes &= ~BIT(nodeid);
 	dvk_rmt_flush_dc_locked(dc, BIT(nodeid), EDVSNODCNODE);
 	/* A node leaving the DC takes its endpoints there with it. */
-	for (nr = -dc->usr.dc_nr_tasks; nr < dc->usr.dc_nr_procs; nr++) {
-		struct dvk_proc *p = dvk_slot(dc, nr);
-
-		if ((p->usr.p_rts_flags & DVK_REMOTE) && p->usr.p_nodeid == nodeid)
-			dvk_unbind_locked(p, EDVSNODCNODE);
-	}
+	dvk_unbind_nodes_dc_locked(dc, BIT(nodeid), false, EDVSNODCNODE);
 	return 0;
 }
 

@@ -782,34 +782,6 @@ static int dvk_rmt_source_locked(struct dvk_dc *dc, const struct dvk_cmd *c, int
 	return 0;
 }
 
-/**
- * dvk_rmt_release_autobound() - unbind the slots put2lcl registered on the
- * fly for @nodes, in every DC (their links went down): a node that comes
- * back registers its endpoints again, and one that does not leaves the
- * slots to others. Their waiters get EDVSNOTCONN.
- * @nodes: one bit per node.
- */
-void dvk_rmt_release_autobound(u32 nodes)
-{
-	int i, nr;
-
-	for (i = 0; i < DVK_MAX_DCS; i++) {
-		struct dvk_dc *dc = dvk_dc_get(i);
-
-		if (!dc)
-			continue;
-		spin_lock(&dc->lock);
-		for (nr = -dc->usr.dc_nr_tasks; nr < dc->usr.dc_nr_procs; nr++) {
-			struct dvk_proc *p = dvk_slot(dc, nr);
-
-			if (p->autobound && (nodes & BIT(p->usr.p_nodeid)))
-				dvk_unbind_locked(p, EDVSNOTCONN);
-		}
-		spin_unlock(&dc->lock);
-		dvk_dc_put(dc);
-	}
-}
-
 /* SEND_MSG and SNDREC_MSG from remote @q to local @dst. */
 static int dvk_rmt_put_msg_locked(struct dvk_proc *q, struct dvk_proc *dst,
 				  const struct dvk_cmd *c, struct dvk_rmsg **rmp)
