@@ -9,7 +9,8 @@
  *     documented EDVS code, and none outlasted its timeout by 2 s;
  *   - every message reached only its addressee, at most once, in order;
  *   - once the workers are gone, every slot is free (nothing left SENDING,
- *     RECEIVING or ONCOPY without a caller).
+ *     RECEIVING or ONCOPY without a caller), and once node 1's proxy is
+ *     gone the kernel holds no remote message (/proc/dvs/info's rmsgs).
  * A scripted proxy pair plays node 1: it registers some of node 1's
  * endpoints, takes what the workers send there (answering with acks,
  * errors, replies or nothing) and pushes random commands of node 1's in,
@@ -390,6 +391,20 @@ static void all_slots_free(void)
 	}
 }
 
+/* /proc/dvs/info's rmsgs: remote messages the kernel holds; -1 if unread. */
+static int live_rmsgs(void)
+{
+	FILE *f = fopen("/proc/dvs/info", "r");
+	char line[80];
+	int n = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		sscanf(line, "rmsgs=%d", &n);
+	if (f)
+		fclose(f);
+	return n;
+}
+
 static void rounds(void)
 {
 	static struct worker w[NW], px;
@@ -433,6 +448,7 @@ static void rounds(void)
 		kill(pxpid, SIGKILL);		/* node 1 goes down with its proxy */
 		waitpid(pxpid, NULL, 0);
 		all_slots_free();
+		T_EQ(live_rmsgs(), 0);
 		/* Between rounds: the DC, or the whole DVS, ends and comes back. */
 		if (round % 3 == 0) {
 			t_down();
