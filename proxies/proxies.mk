@@ -11,8 +11,11 @@ $(B)/host-tests/test_wire: tests/host/test_wire.c $(WIRE_SRCS) proxies/wire.h $(
 	$(CC) $(SAN_CFLAGS) $< $(WIRE_SRCS) -lsodium -lisal -o $@
 
 # dvs-proxy: static, like the other tools, so the guest's rootfs needs no libc for it.
-PROXY_SRCS := proxies/dvs-proxy.c proxies/transport.c proxies/bridge.c $(WIRE_SRCS)
-$(B)/tools/dvs-proxy: $(PROXY_SRCS) proxies/transport.h proxies/bridge.h proxies/wire.h $(B)/lib/libdvk.a $(ABI_HDRS)
+# LINK_SRCS: the link set-up, which test_link exercises over socketpairs and loopback.
+LINK_SRCS := proxies/link.c proxies/acceptor.c proxies/refusal.c proxies/transport.c proxies/bridge.c
+LINK_HDRS := proxies/link.h proxies/acceptor.h proxies/refusal.h proxies/transport.h proxies/bridge.h proxies/wire.h
+PROXY_SRCS := proxies/dvs-proxy.c $(LINK_SRCS) $(WIRE_SRCS)
+$(B)/tools/dvs-proxy: $(PROXY_SRCS) $(LINK_HDRS) $(B)/lib/libdvk.a $(ABI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -Iproxies -static $(PROXY_SRCS) $(B)/lib/libdvk.a -lsodium -lpthread -o $@
 
@@ -20,3 +23,7 @@ $(B)/tools/dvs-proxy: $(PROXY_SRCS) proxies/transport.h proxies/bridge.h proxies
 $(B)/guest-tests/hostile_node: tests/guest/hostile_node.c tests/guest/test_util.c tests/guest/test_util.h $(WIRE_SRCS) proxies/wire.h $(B)/lib/libdvk.a $(ABI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -Itests/guest -Iproxies -static $< tests/guest/test_util.c $(WIRE_SRCS) $(B)/lib/libdvk.a -lsodium -o $@
+
+$(B)/host-tests/test_link: tests/host/test_link.c $(LINK_SRCS) $(WIRE_SRCS) $(LINK_HDRS) $(ABI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -Iproxies $< $(LINK_SRCS) $(WIRE_SRCS) -lsodium -lpthread -o $@
