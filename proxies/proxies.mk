@@ -27,3 +27,8 @@ $(B)/guest-tests/hostile_node: tests/guest/hostile_node.c tests/guest/test_util.
 $(B)/host-tests/test_link: tests/host/test_link.c $(LINK_SRCS) $(WIRE_SRCS) $(LINK_HDRS) $(ABI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) -Iproxies $< $(LINK_SRCS) $(WIRE_SRCS) -lsodium -lpthread -o $@
+
+# The hostile-link test program (in the guest): it writes frames with the codec itself.
+$(B)/guest-tests/hostile_link: tests/guest/hostile_link.c $(WIRE_SRCS) proxies/link.h proxies/wire.h $(ABI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -static $< $(WIRE_SRCS) -lsodium -o $@
