@@ -32,3 +32,8 @@ $(B)/host-tests/test_link: tests/host/test_link.c $(LINK_SRCS) $(WIRE_SRCS) $(LI
 $(B)/guest-tests/hostile_link: tests/guest/hostile_link.c $(WIRE_SRCS) proxies/link.h proxies/wire.h $(ABI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -static $< $(WIRE_SRCS) -lsodium -o $@
+
+# The fake guest of the bridge scenario links with a real HELLO: the codec too.
+$(B)/guest-tests/bridge_fake: tests/guest/bridge_fake.c tests/guest/test_util.c tests/guest/test_util.h tests/bridge/bridge_frame.h $(WIRE_SRCS) proxies/link.h proxies/wire.h $(B)/lib/libdvk.a $(ABI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -Itests/guest -static $< tests/guest/test_util.c $(WIRE_SRCS) $(B)/lib/libdvk.a -lsodium -lpthread -o $@
