@@ -21,6 +21,8 @@ args="--dc 0 --heartbeat 300 --dead 1500 --handshake 1500 $key"
 case $role in
 peer)
 	dvs init --node 1 --name HOSTILE > /dev/null && dvs dc-init --dc 0 > /dev/null || exit 1
+	# Node 2's client (slot 2), registered by this node's administrator.
+	dvs rmtbind --dc 0 --endpoint 32770 --node 2 --name client > /dev/null || exit 1
 	dvs-proxy --peer 2=10.0.9.2/node2 $args &
 	dvs-ping server --dc 0 --slot 1 > /dev/null &
 	echo "hostile-link: node 1 up ($mode)"
@@ -31,7 +33,10 @@ attack) ;;
 esac
 
 dvs init --node 2 --name HOSTILE > /dev/null && dvs dc-init --dc 0 > /dev/null || exit 1
-dvs rmtbind --dc 0 --endpoint 32769 --node 1 --name server > /dev/null || exit 1
+register() {	# node 1's server; made again after a proxy restart, which drops it
+	dvs rmtbind --dc 0 --endpoint 32769 --node 1 --name server > /dev/null
+}
+register || exit 1
 ping_ok() {	# ping_ok NAME: 5 remote round trips to node 1's server
 	if dvs-ping client --dc 0 --slot 2 --server 32769 --count 5 --quiet > /tmp/ping.log 2>&1; then
 		echo "PASS: hostile-link/$1"
@@ -45,6 +50,7 @@ if [ "$mode" = keyed ]; then
 	dvs-proxy --peer 1=10.0.9.1/node1 --listen 127.0.0.1:3001 $args 2> /tmp/proxy.log &
 	pid=$!
 	ping_ok calls-through-the-man-in-the-middle
+	sleep 1		# a few heartbeats more in the recording
 	"$H" replay /tmp/rec 127.0.0.1 3001 "$pid" /tmp/proxy.log 1
 	ping_ok calls-after-replays
 	kill "$pid"
@@ -52,6 +58,7 @@ if [ "$mode" = keyed ]; then
 	dvs-proxy --peer 1=10.0.9.1/node1 --listen 127.0.0.1:3001 $args 2> /tmp/proxy2.log &
 	pid=$!
 	"$H" silent 127.0.0.1 3001 4 "$pid" /tmp/proxy2.log
+	register
 	ping_ok calls-after-silent-connections
 	log="/tmp/proxy.log /tmp/proxy2.log"
 else
