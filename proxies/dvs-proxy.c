@@ -651,7 +651,8 @@ static void *reporter_main(void *arg)
 		if (sig == SIGUSR1)
 			dump_counters(px);
 		if (sig == SIGTERM || sig == SIGINT) {
-			dump_counters(px);
+			if (!px->quiet)
+				dump_counters(px);
 			signal(sig, SIG_DFL);
 			pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 			raise(sig);
@@ -702,7 +703,8 @@ static void usage(FILE *f)
 		"  --help             this text\n\n"
 		"Refused connections and frames are counted per peer and reason, and logged\n"
 		"as at most one summary line per peer a second. SIGUSR1 prints the counters\n"
-		"(\"dvs-proxy: counters: ...\"), as SIGTERM and SIGINT do before the end.\n");
+		"(\"dvs-proxy: counters: ...\"), as SIGTERM and SIGINT do before the end\n"
+		"(unless --quiet).\n");
 }
 
 static int bad_opt(const char *opt, const char *arg, const char *want)
