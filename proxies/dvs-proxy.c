@@ -738,10 +738,6 @@ static int parse_peer(struct proxy *px, const char *spec, enum link_kind kind, c
 		snprintf(err, errlen, "the node id must be a number in 0..%d", DVK_MAX_NODES - 1);
 		return -1;
 	}
-	if (node == px->node) {
-		snprintf(err, errlen, "node %ld is this node", node);
-		return -1;
-	}
 	if (want_host != !!host) {
 		snprintf(err, errlen, want_host ? "expected NODE=%s" : "expected NODE only (no =...)",
 			 kind == LINK_UMLHOST ? "UMID" : "HOST[:PORT]");
@@ -792,8 +788,7 @@ static int parse_via(struct proxy *px, const char *spec)
 	int node, peer;
 	char c;
 
-	if (sscanf(spec, "%d:%d%c", &node, &peer, &c) != 2 || node < 0 || node >= DVK_MAX_NODES ||
-	    node == px->node)
+	if (sscanf(spec, "%d:%d%c", &node, &peer, &c) != 2 || node < 0 || node >= DVK_MAX_NODES)
 		return -1;
 	for (int i = 0; i < px->npeers; i++) {
 		if (px->peers[i].node == node)
@@ -892,7 +887,7 @@ int main(int argc, char **argv)
 	};
 	/* static: the threads use it until the process ends. */
 	static struct proxy px = {
-		.transport = XPORT_TCP, .heartbeat_ms = 1000, .dead_ms = 3000,
+		.node = -1, .transport = XPORT_TCP, .heartbeat_ms = 1000, .dead_ms = 3000,
 		.handshake_ms = 2000, .max_pending = 8,
 		.start_lock = PTHREAD_MUTEX_INITIALIZER, .start_cond = PTHREAD_COND_INITIALIZER,
 		.listen = { .port = 3000 },
@@ -1009,13 +1004,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	sodium_memzero(key, sizeof(key));
-	r = dvk_getdvsinfo(&d);
-	if (r < 0) {
-		fprintf(stderr, "dvs-proxy: %s (%s); run 'dvs init' first\n", dvk_strerror(r),
-			errname(r));
-		return 1;
-	}
-	px.node = r;
 	for (int i = 0; i < npeers; i++)
 		if (parse_peer(&px, peers[i], px.uml ? LINK_UMLDEV : LINK_STREAM, err, sizeof(err)))
 			return bad_opt("--peer", peers[i], err);
@@ -1026,7 +1014,20 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nvias; i++)
 		if (parse_via(&px, vias[i]))
 			return bad_opt("--via", vias[i],
-				       "expected NODE:PEER, NODE not this node nor a peer, PEER a --peer or --umid node");
+				       "expected NODE:PEER, NODE not a peer itself, PEER a --peer or --umid node");
+	r = dvk_getdvsinfo(&d);
+	if (r < 0) {
+		fprintf(stderr, "dvs-proxy: %s (%s); run 'dvs init' first\n", dvk_strerror(r),
+			errname(r));
+		return 1;
+	}
+	px.node = r;
+	for (int i = 0; i < px.npeers; i++)
+		if (px.peers[i].node == px.node || px.peers[i].nodes & 1u << px.node) {
+			fprintf(stderr, "dvs-proxy: node %d is this node: not a peer (dvs-proxy --help)\n",
+				px.node);
+			return 2;
+		}
 	refusals_init(&px.unknown, "unidentified connections", px.quiet);
 	for (int i = 0; i < px.npeers; i++) {
 		char who[64];
