@@ -14,8 +14,12 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <sodium.h>
 #include "acceptor.h"
+#include "bridge.h"
 #include "link.h"
 #include "refusal.h"
 #include "transport.h"
@@ -597,6 +601,80 @@ static void t_hostport(void)
 	CHECK(xport_parse_hostport(&a, ":80", err, sizeof(err)) && strstr(err, "no host"), "no host");
 }
 
+
+/* A client of @path as uid @uid (-1: ours), in a child; its connect()'s errno or 0. */
+static int bridge_client(const char *path, int uid)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int st, pfd[2];
+	pid_t pid;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	REQUIRE(!pipe(pfd), "pipe");
+	pid = fork();
+	if (pid == 0) {
+		int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0), e = 0;
+		char b;
+
+		close(pfd[1]);
+		if (uid >= 0 && setuid((uid_t)uid))
+			_exit(100);
+		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			e = errno;
+		if (read(pfd[0], &b, 1) < 0)	/* hold the connection until told */
+			e = 99;
+		_exit(e);
+	}
+	close(pfd[0]);
+	usleep(100 * 1000);
+	close(pfd[1]);
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void t_bridge_socket(void)
+{
+	char dir[] = "/tmp/test_link.XXXXXX", err[256], *slash;
+	struct bridge_listener l;
+	struct stat st;
+	mode_t old;
+	int fd;
+
+	REQUIRE(mkdtemp(dir), "mkdtemp");
+	slash = strrchr(dir, '/');
+	*slash = 0;
+	REQUIRE(!bridge_listener_init(&l, dir, slash + 1), "init");
+	*slash = '/';
+	old = umask(0);		/* the widest umask: the socket is 0600 all the same */
+	bridge_accept(&l, 10, err, sizeof(err));
+	umask(old);
+	CHECK(!stat(l.path, &st) && (st.st_mode & 07777) == 0600, "mode %o", st.st_mode & 07777);
+	/* Our own uid, the directory's owner: accepted. */
+	CHECK(bridge_client(l.path, -1) == 0, "own uid cannot connect");
+	fd = bridge_accept(&l, 500, err, sizeof(err));
+	CHECK(fd >= 0 && bridge_check_peer(&l, fd, err, sizeof(err)) == 0, "own uid refused: %s", err);
+	if (fd >= 0)
+		close(fd);
+	if (geteuid() == 0) {
+		/* Another uid, the directory open to it, cannot even connect (0600) ... */
+		chmod(dir, 0711);
+		CHECK(bridge_client(l.path, 65534) == EACCES, "uid 65534 connected to a 0600 socket");
+		/* ... and when the mode lets it, SO_PEERCRED refuses it. */
+		chmod(l.path, 0666);
+		CHECK(bridge_client(l.path, 65534) == 0, "uid 65534 cannot connect to 0666");
+		fd = bridge_accept(&l, 500, err, sizeof(err));
+		CHECK(fd >= 0 && bridge_check_peer(&l, fd, err, sizeof(err)) == -1 &&
+		      strstr(err, "uid 65534"), "uid 65534 not refused: %s", err);
+		if (fd >= 0)
+			close(fd);
+	} else {
+		printf("  (not root: the other-uid half of bridge_socket is skipped)\n");
+	}
+	close(l.fd);
+	unlink(l.path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	uint8_t ka[16], kb[16];
@@ -621,5 +699,6 @@ int main(void)
 	run("unkeyed_address", t_unkeyed_address);
 	run("refusal_counters", t_refusal_counters);
 	run("hostport", t_hostport);
+	run("bridge_socket", t_bridge_socket);
 	return failed ? 1 : 0;
 }
