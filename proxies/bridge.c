@@ -135,15 +135,6 @@ int bridge_write(int fd, const void *buf, size_t len)
 	}
 }
 
-bool bridge_device_linked(int fd, int timeout_ms)
-{
-	struct pollfd pf = { .fd = fd, .events = POLLOUT };
-
-	while (poll(&pf, 1, timeout_ms) < 0 && errno == EINTR)
-		;
-	return pf.revents & POLLOUT;
-}
-
 int bridge_check_peer(const struct bridge_listener *l, int fd, char *err, size_t errlen)
 {
 	struct ucred cred;

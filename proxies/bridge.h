@@ -52,7 +52,4 @@ ssize_t bridge_read(int fd, void *buf, size_t cap, int timeout_ms);
 /* Write one frame, waiting while the other side is full: 0 or -errno. */
 int bridge_write(int fd, const void *buf, size_t len);
 
-/* Wait up to @timeout_ms (-1: for ever) until the guest's device has a link: true if so. */
-bool bridge_device_linked(int fd, int timeout_ms);
-
 #endif /* _DVS_BRIDGE_H */

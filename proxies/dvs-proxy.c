@@ -24,6 +24,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -427,15 +428,34 @@ static void run_receiver(struct peer *p, struct frame_source *src)
 	dvk_proxy_conn(p->node, DVK_DISCONNECT_SPROXY);
 }
 
+/*
+ * Wait until /dev/umlXX has a link. The device links again only after its
+ * reader has taken the loss (ENOTCONN) of the last one, and whatever that
+ * link left unread before it: both are dropped here.
+ */
+static void device_wait_link(int fd, uint8_t *buf)
+{
+	for (;;) {
+		struct pollfd pf = { .fd = fd, .events = POLLIN | POLLOUT };
+
+		if (poll(&pf, 1, -1) < 0)
+			continue;
+		if (pf.revents & POLLOUT)
+			return;
+		if (pf.revents & POLLIN && read(fd, buf, WIRE_MAX_FRAME) < 0 && errno != ENOTCONN)
+			usleep(100 * 1000);
+	}
+}
+
 /* The guest's end of a bridge: wait for the device's link, then the handshake. */
-static int next_device_link(struct peer *p, struct link_keys *keys)
+static int next_device_link(struct peer *p, struct link_keys *keys, uint8_t *buf)
 {
 	for (;;) {
 		struct link_io io = link_io_of(p, p->devfd);
 		struct link_hs hs = hs_of(p, LINK_DIALER);
 		enum link_refusal r;
 
-		bridge_device_linked(p->devfd, -1);
+		device_wait_link(p->devfd, buf);
 		r = link_handshake(&io, &hs);
 		if (r == LR_NONE) {
 			*keys = hs.keys;
@@ -467,7 +487,7 @@ static void *receiver_main(void *arg)
 		struct link_keys keys;
 
 		if (p->kind == LINK_UMLDEV) {
-			src.fd = next_device_link(p, &keys);
+			src.fd = next_device_link(p, &keys, src.frame);
 		} else {
 			pthread_mutex_lock(&p->lock);
 			while (p->pending_fd < 0)
