@@ -52,10 +52,14 @@ void acceptor_take(struct acceptor *a, int fd)
 		return;
 	}
 	pd = malloc(sizeof(*pd));
+	if (pd) {
+		pd->a = a;
+		pd->fd = fd;
+	}
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 128 * 1024);
-	if (!pd || (pd->a = a, pd->fd = fd, pthread_create(&t, &attr, handshake_main, pd))) {
+	pthread_attr_setstacksize(&attr, 128 * 1024);	/* a handshake needs little */
+	if (!pd || pthread_create(&t, &attr, handshake_main, pd)) {
 		free(pd);
 		atomic_fetch_sub(&a->pending, 1);
 		hs.peer_node = -1;
