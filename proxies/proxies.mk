@@ -20,7 +20,7 @@ $(B)/tools/dvs-proxy: $(PROXY_SRCS) $(LINK_HDRS) $(B)/lib/libdvk.a $(ABI_HDRS)
 	$(CC) $(GUEST_CFLAGS) -Iproxies -static $(PROXY_SRCS) $(B)/lib/libdvk.a -lsodium -lpthread -o $@
 
 # A hostile node's frames at the host (tests/guest/hostile_node.c): the codec, nothing else.
-$(B)/guest-tests/hostile_node: tests/guest/hostile_node.c tests/guest/test_util.c tests/guest/test_util.h $(WIRE_SRCS) proxies/wire.h $(B)/lib/libdvk.a $(ABI_HDRS)
+$(B)/guest-tests/hostile_node: tests/guest/hostile_node.c tests/guest/test_util.c tests/guest/test_util.h $(WIRE_SRCS) proxies/wire.h proxies/link.h $(B)/lib/libdvk.a $(ABI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -Itests/guest -Iproxies -static $< tests/guest/test_util.c $(WIRE_SRCS) $(B)/lib/libdvk.a -lsodium -o $@
 
