@@ -181,6 +181,36 @@ static void t_wrong_key(void)
 	CHECK(strstr(a.hs.detail, "tag mismatch"), "detail: %s", a.hs.detail);
 }
 
+/* The bridge's way: one frame per message (SOCK_SEQPACKET), keyed. */
+static void t_packet_keyed(void)
+{
+	struct side d, a;
+	int sv[2];
+
+	REQUIRE(!socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), "socketpair: %s", strerror(errno));
+	side_init(&d, sv[0], LINK_DIALER, 1, 0, &key_a);
+	side_init(&a, sv[1], LINK_ACCEPTOR, 0, 1, &key_a);
+	d.io.packet = a.io.packet = true;
+	side_start(&d);
+	side_start(&a);
+	side_join(&a, true);
+	side_join(&d, true);
+	CHECK_R(d.r, LR_NONE);
+	CHECK_R(a.r, LR_NONE);
+	CHECK(a.hs.peer_node == 1 && d.hs.peer_node == 0, "peers %d %d", a.hs.peer_node,
+	      d.hs.peer_node);
+	/* The acceptor expecting node 2 refuses node 1. */
+	REQUIRE(!socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), "socketpair");
+	side_init(&d, sv[0], LINK_DIALER, 1, 0, &key_a);
+	side_init(&a, sv[1], LINK_ACCEPTOR, 0, 2, &key_a);
+	d.io.packet = a.io.packet = true;
+	side_start(&d);
+	side_start(&a);
+	side_join(&a, true);
+	side_join(&d, true);
+	CHECK_R(a.r, LR_NODE);
+}
+
 static void t_keyed_meets_unkeyed(void)
 {
 	struct side d, a;
@@ -691,6 +721,7 @@ int main(void)
 	run("unkeyed", t_unkeyed);
 	run("wrong_key", t_wrong_key);
 	run("keyed_meets_unkeyed", t_keyed_meets_unkeyed);
+	run("packet_keyed", t_packet_keyed);
 	run("replay_on_new_connection", t_replay_on_new_connection);
 	run("frames_cross_connections", t_frames_cross_connections);
 	run("unexpected_node", t_unexpected_node);
