@@ -77,6 +77,7 @@ struct peer {
 	bool taking;			/* the receiver is making it the link */
 	int dfd;			/* the live link, or -1 */
 	unsigned int dgen;		/* bumped for every new link */
+	unsigned int sgen;		/* the link the sender has told the kernel is up */
 	struct link_keys keys;
 	_Atomic unsigned long long delivered;	/* frames put2lcl took, this link */
 	struct refusals ref;
@@ -262,6 +263,10 @@ static void run_sender(struct peer *p, unsigned int gen, const struct link_keys 
 	r = dvk_proxy_conn(p->node, DVK_CONNECT_SPROXY);
 	if (r < 0)
 		dvk_warn(p, "proxy_conn", r);
+	pthread_mutex_lock(&p->lock);
+	p->sgen = gen;		/* the receiver may read now: answers can go out */
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
 	for (;;) {
 		struct dvk_cmd c;
 
@@ -485,6 +490,7 @@ static void *receiver_main(void *arg)
 	}
 	for (;;) {
 		struct link_keys keys;
+		unsigned int gen;
 
 		if (p->kind == LINK_UMLDEV) {
 			src.fd = next_device_link(p, &keys, src.frame);
@@ -499,6 +505,15 @@ static void *receiver_main(void *arg)
 			pthread_mutex_unlock(&p->lock);
 		}
 		set_link(p, src.fd, &keys);
+		/*
+		 * Read nothing before the sender has said the link is up: the
+		 * kernel's answer to a first request would find no way out.
+		 */
+		pthread_mutex_lock(&p->lock);
+		gen = p->dgen;
+		while (p->sgen != gen)
+			pthread_cond_wait(&p->cond, &p->lock);
+		pthread_mutex_unlock(&p->lock);
 		src.key = keys.keyed ? &keys.rx : NULL;
 		src.rb.head = src.rb.tail = 0;
 		if (p->kind == LINK_STREAM)
