@@ -51,7 +51,13 @@ static int bridge_make(struct bridge_listener *l, char *err, size_t errlen)
 		return -1;
 	}
 	unlink(l->path);	/* a stale socket of an earlier run */
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 2) || stat(l->path, &st)) {
+	/*
+	 * 0600 whatever the umask: Linux makes the socket file with the socket
+	 * inode's mode less the umask, so no window with a wider mode; the
+	 * chmod then also undoes a umask that took the owner's bits.
+	 */
+	if (fchmod(fd, 0600) || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    chmod(l->path, 0600) || listen(fd, 2) || stat(l->path, &st)) {
 		snprintf(err, errlen, "cannot listen at %s: %s", l->path, strerror(errno));
 		close(fd);
 		return -1;
@@ -129,11 +135,29 @@ int bridge_write(int fd, const void *buf, size_t len)
 	}
 }
 
-bool bridge_device_linked(int fd, int timeout_ms)
+int bridge_check_peer(const struct bridge_listener *l, int fd, char *err, size_t errlen)
 {
-	struct pollfd pf = { .fd = fd, .events = POLLOUT };
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	char dir[sizeof(l->path)], *slash;
+	struct stat st;
 
-	while (poll(&pf, 1, timeout_ms) < 0 && errno == EINTR)
-		;
-	return pf.revents & POLLOUT;
+	strcpy(dir, l->path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = 0;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len)) {
+		snprintf(err, errlen, "SO_PEERCRED: %s", strerror(errno));
+		return -1;
+	}
+	if (stat(dir, &st)) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (cred.uid != st.st_uid) {
+		snprintf(err, errlen, "pid %d of uid %u connected, but %s belongs to uid %u",
+			 (int)cred.pid, (unsigned int)cred.uid, dir, (unsigned int)st.st_uid);
+		return -1;
+	}
+	return 0;
 }

@@ -37,6 +37,12 @@ int bridge_listener_init(struct bridge_listener *l, const char *uml_dir, const c
  */
 int bridge_accept(struct bridge_listener *l, int timeout_ms, char *err, size_t errlen);
 
+/*
+ * Is the process at the other end of @fd (SO_PEERCRED) of the uid that
+ * owns the instance's directory? 0, or -1 with the reason in @err.
+ */
+int bridge_check_peer(const struct bridge_listener *l, int fd, char *err, size_t errlen);
+
 /* The guest's end: /dev/umlNN opened read-write, or -1 with the reason in @err. */
 int bridge_open_device(int node, char *err, size_t errlen);
 
@@ -45,8 +51,5 @@ ssize_t bridge_read(int fd, void *buf, size_t cap, int timeout_ms);
 
 /* Write one frame, waiting while the other side is full: 0 or -errno. */
 int bridge_write(int fd, const void *buf, size_t len);
-
-/* Wait up to @timeout_ms (-1: for ever) until the guest's device has a link: true if so. */
-bool bridge_device_linked(int fd, int timeout_ms);
 
 #endif /* _DVS_BRIDGE_H */

@@ -9,10 +9,12 @@
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <linux/tipc.h>
@@ -61,6 +63,7 @@ static int xport_bind_listen(int fd, const struct sockaddr *sa, socklen_t len, c
 
 int xport_listen(const struct xport_addr *a, char *err, size_t errlen)
 {
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
 	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6, .sin6_port = htons(a->port),
 				   .sin6_addr = IN6ADDR_ANY_INIT };
 	struct sockaddr_in s4 = { .sin_family = AF_INET, .sin_port = htons(a->port) };
@@ -78,6 +81,26 @@ int xport_listen(const struct xport_addr *a, char *err, size_t errlen)
 		sa.scope = TIPC_CLUSTER_SCOPE;
 		return xport_bind_listen(fd, (struct sockaddr *)&sa, sizeof(sa), "TIPC bind/listen",
 					 err, errlen);
+	}
+	if (a->host[0]) {	/* one address: --listen ADDR[:PORT] */
+		struct addrinfo *res;
+		char port[16];
+		int r;
+
+		snprintf(port, sizeof(port), "%d", a->port);
+		r = getaddrinfo(a->host, port, &hints, &res);
+		if (r) {
+			snprintf(err, errlen, "%s: %s", a->host, gai_strerror(r));
+			return -1;
+		}
+		fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, res->ai_protocol);
+		if (fd < 0) {
+			freeaddrinfo(res);
+			return xport_fail(err, errlen, "socket", errno);
+		}
+		fd = xport_bind_listen(fd, res->ai_addr, res->ai_addrlen, "bind/listen", err, errlen);
+		freeaddrinfo(res);
+		return fd;
 	}
 	fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd >= 0)
@@ -216,4 +239,156 @@ int xport_fill(int fd, struct xport_rbuf *rb, size_t need)
 		}
 	}
 	return 0;
+}
+
+int xport_parse_hostport(struct xport_addr *a, const char *s, char *err, size_t errlen)
+{
+	const char *colon, *host = s, *port = NULL;
+	size_t hlen;
+	char *end;
+	long v;
+
+	if (s[0] == '[') {		/* [v6]:port */
+		const char *close = strchr(s, ']');
+
+		if (!close) {
+			snprintf(err, errlen, "'%s': no ']' after an IPv6 address", s);
+			return -1;
+		}
+		host = s + 1;
+		hlen = (size_t)(close - host);
+		if (close[1] == ':')
+			port = close + 2;
+		else if (close[1]) {
+			snprintf(err, errlen, "'%s': junk after ']'", s);
+			return -1;
+		}
+	} else if (strspn(s, "0123456789") == strlen(s)) {
+		port = s;		/* a port alone */
+		hlen = 0;
+		host = NULL;
+	} else {
+		colon = strrchr(s, ':');
+		/* Two colons or more without brackets: a bare IPv6 address. */
+		if (colon && strchr(s, ':') == colon) {
+			hlen = (size_t)(colon - s);
+			port = colon + 1;
+		} else {
+			hlen = strlen(s);
+		}
+	}
+	if (port) {
+		v = strtol(port, &end, 10);
+		if (!*port || *end || v < 1 || v > 65535) {
+			snprintf(err, errlen, "'%s': the port must be a number in 1..65535", s);
+			return -1;
+		}
+		a->port = (int)v;
+	}
+	if (host) {
+		if (!hlen || hlen >= sizeof(a->host)) {
+			snprintf(err, errlen, "'%s': %s host", s, hlen ? "too long a" : "no");
+			return -1;
+		}
+		memcpy(a->host, host, hlen);
+		a->host[hlen] = 0;
+	}
+	return 0;
+}
+
+/* The TIPC node address that publishes {XPORT_TIPC_TYPE, @inst}: 0, or -1. */
+static int xport_tipc_publisher(unsigned int inst, unsigned int *node, char *err, size_t errlen)
+{
+	struct sockaddr_tipc top = { .family = AF_TIPC, .addrtype = TIPC_ADDR_NAME };
+	struct tipc_subscr sub = { .seq = { XPORT_TIPC_TYPE, inst, inst }, .timeout = 1000,
+				   .filter = TIPC_SUB_PORTS };
+	struct tipc_event ev;
+	struct pollfd pf;
+	int fd, ok = -1;
+
+	top.addr.name.name.type = TIPC_TOP_SRV;
+	top.addr.name.name.instance = TIPC_TOP_SRV;
+	fd = socket(AF_TIPC, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&top, sizeof(top)) ||
+	    send(fd, &sub, sizeof(sub), 0) != sizeof(sub)) {
+		xport_fail(err, errlen, "TIPC topology service", errno);
+		goto out;
+	}
+	pf.fd = fd;
+	pf.events = POLLIN;
+	/* The first event: the publication if there is one, else the timeout. */
+	if (poll(&pf, 1, 1500) == 1 && recv(fd, &ev, sizeof(ev), 0) == sizeof(ev) &&
+	    ev.event == TIPC_PUBLISHED) {
+		*node = ev.port.node;
+		ok = 0;
+	} else {
+		snprintf(err, errlen, "no TIPC node publishes node %u's proxy service", inst);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* The IPv4 address inside @ss (plain or v4-mapped), or 0 when there is none. */
+static int xport_v4(const struct sockaddr_storage *ss, struct in_addr *v4)
+{
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+
+	if (ss->ss_family == AF_INET) {
+		*v4 = ((const struct sockaddr_in *)ss)->sin_addr;
+		return 1;
+	}
+	if (ss->ss_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		memcpy(v4, &s6->sin6_addr.s6_addr[12], 4);
+		return 1;
+	}
+	return 0;
+}
+
+int xport_peer_is(int fd, const struct xport_addr *a, char *err, size_t errlen)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char shown[INET6_ADDRSTRLEN] = "?";
+	struct in_addr v4, w4;
+	int r, match = 0;
+
+	if (getpeername(fd, (struct sockaddr *)&ss, &len))
+		return xport_fail(err, errlen, "getpeername", errno);
+	if (a->type == XPORT_TIPC) {
+		const struct sockaddr_tipc *st = (const struct sockaddr_tipc *)&ss;
+		unsigned int want;
+
+		if (xport_tipc_publisher((unsigned int)a->node, &want, err, errlen))
+			return -1;
+		if (st->addr.id.node == want)
+			return 1;
+		snprintf(err, errlen, "TIPC node %#x, not %#x", st->addr.id.node, want);
+		return 0;
+	}
+	if (xport_v4(&ss, &v4))
+		inet_ntop(AF_INET, &v4, shown, sizeof(shown));
+	else if (ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, shown, sizeof(shown));
+	r = getaddrinfo(a->host, NULL, &hints, &res);
+	if (r) {
+		snprintf(err, errlen, "%s: %s", a->host, gai_strerror(r));
+		return -1;
+	}
+	for (ai = res; ai && !match; ai = ai->ai_next) {
+		struct sockaddr_storage want = { 0 };
+
+		memcpy(&want, ai->ai_addr, ai->ai_addrlen);
+		if (xport_v4(&ss, &v4) && xport_v4(&want, &w4))
+			match = v4.s_addr == w4.s_addr;
+		else if (ss.ss_family == AF_INET6 && want.ss_family == AF_INET6)
+			match = !memcmp(&((struct sockaddr_in6 *)&ss)->sin6_addr,
+					&((struct sockaddr_in6 *)&want)->sin6_addr, 16);
+	}
+	freeaddrinfo(res);
+	if (!match)
+		snprintf(err, errlen, "from %s, not %s", shown, a->host);
+	return match;
 }

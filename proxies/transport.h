@@ -16,7 +16,7 @@ enum xport { XPORT_TCP, XPORT_TIPC };
 
 struct xport_addr {
 	enum xport type;
-	char host[256];		/* TCP: host name or address */
+	char host[256];		/* TCP: host name or address ("" to listen on every address) */
 	int port;		/* TCP: port */
 	int node;		/* TIPC: the node id (service instance) */
 };
@@ -24,6 +24,19 @@ struct xport_addr {
 int xport_listen(const struct xport_addr *a, char *err, size_t errlen);
 int xport_connect(const struct xport_addr *a, int timeout_ms, char *err, size_t errlen);
 int xport_accept(int lfd);
+
+/*
+ * HOST[:PORT], [V6ADDR][:PORT] or PORT into @a (TCP): 0, or -1 with the
+ * reason in @err. A PORT alone keeps a->host.
+ */
+int xport_parse_hostport(struct xport_addr *a, const char *s, char *err, size_t errlen);
+
+/*
+ * Is connection @fd's other end at @a (TCP: one of the host's addresses;
+ * TIPC: the node that publishes a->node's proxy service)? 1 yes, 0 no
+ * (@err says what it is instead), -1 cannot tell (@err says why).
+ */
+int xport_peer_is(int fd, const struct xport_addr *a, char *err, size_t errlen);
 
 /*
  * Write all of @buf, at most @piece bytes (0: no limit) per send; 0 or -1

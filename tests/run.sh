@@ -261,6 +261,23 @@ cmd_done two-nodes "$logs/two-nodes-client.log" "$rc"
 scan_kernel_log two-nodes-server "$logs/two-nodes-server.log"
 scan_kernel_log two-nodes-server2 "$logs/two-nodes-server2.log"
 
+# hostile_link against node 2's proxy (tests/guest/hostile-link.sh), node 1 its real peer.
+for mode in keyed unkeyed; do
+	echo "== hostile links ($mode): replays, silent connections, an impostor (two UML nodes, test kernel)"
+	echo "/usr/lib/dvs-tests/hostile-link.sh peer $mode" > "$d/peer.sh"
+	echo "/usr/lib/dvs-tests/hostile-link.sh attack $mode" > "$d/attack.sh"
+	two_node hpeer "$logs/hostile-$mode-peer.log" peer 10.0.9.1/24 &
+	spid=$!
+	two_node hattack "$logs/hostile-$mode.log" attack 10.0.9.2/24
+	rc=$?
+	uml_mconsole "$work/hpeer/mconsole" halt > /dev/null 2>&1
+	wait "$spid"
+	grep -q '^PASS: hostile-link/' "$logs/hostile-$mode.log" ||
+		result FAIL "hostile-$mode/ran" "no result; see $logs/hostile-$mode.log"
+	cmd_done "hostile-$mode" "$logs/hostile-$mode.log" "$rc"
+	scan_kernel_log "hostile-$mode-peer" "$logs/hostile-$mode-peer.log"
+done
+
 # hostvm_scenario NAME TRANSPORT: tests/guest/NAME.sh in the host VM (dvk.ko, the
 # guest kernel and root image to start UML guests with); TRANSPORT is its
 # argument and is appended to the names of its cases.

@@ -51,6 +51,23 @@ wait "$srvpid"
 { echo; echo "remote, UML pair over uml_switch (medians; 64-byte messages, 1 MiB copies)";
   grep -E '^(dvk remote|tcp round|tcp pull|remote round|remote copy)' "$work/bnode2.log"; } | tee -a "$B/bench.txt"
 grep -q '^remote copy' "$work/bnode2.log" || { echo "bench: the pair did not finish; log:"; tail -20 "$work/bnode2.log"; }
+# The same pair again over keyed links (--key: handshake, tagged frames), compared with the above.
+key=000102030405060708090a0b0c0d0e0f
+echo "BENCH_KEY=$key /usr/lib/dvs-tests/two-nodes-bench.sh server" > "$work/pair/server.sh"
+echo "BENCH_KEY=$key BENCH_N=$(( 2000 * ${BENCH_SCALE:-1} )) /usr/lib/dvs-tests/two-nodes-bench.sh client" > "$work/pair/client.sh"
+pair_node bnode1 0 server 10.0.9.1/24 &
+srvpid=$!
+pair_node bnode2 "$cpu" client 10.0.9.2/24
+uml_mconsole "$work/bnode1/mconsole" halt > /dev/null 2>&1
+wait "$srvpid"
+{ grep -E '^keyed: dvk remote' "$work/bnode2.log"
+  # Keyed against unkeyed: round trip (lower is better), copy rate (higher is better).
+  awk '/^dvk remote sendrec/ { u = $5 } /^dvk remote vcopy/ { uc = $11 }
+       /^keyed: dvk remote sendrec/ { k = $6 } /^keyed: dvk remote vcopy/ { kc = $12 }
+       END { if (u && k) printf "keyed vs unkeyed round trip: %.2f (keyed/unkeyed, goal <= 1.1)\n", k / u;
+             if (uc && kc) printf "keyed vs unkeyed copy rate: %.2f (keyed/unkeyed, goal >= 0.95)\n", kc / uc }' \
+	"$B/bench.txt" "$work/bnode2.log"; } | tee -a "$B/bench.txt"
+grep -q '^keyed: dvk remote vcopy' "$work/bnode2.log" || { echo "bench: the keyed pair did not finish; log:"; tail -20 "$work/bnode2.log"; }
 
 rel=$(B=$B tools/hostvm.sh release)
 echo

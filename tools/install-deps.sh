@@ -11,6 +11,8 @@ pkgs=(
 	python3 kmod cpio fakeroot file					# kernel build helpers
 	qemu-system-x86							# the host VM (tools/hostvm.sh)
 	clang libclang-rt-14-dev					# the wire codec's fuzz target (libFuzzer)
+	libsodium-dev							# dvs-proxy: frame tags, handshake, keys, nonces
+	libisal-dev							# test_wire: ISA-L cross-checks the CRC32C
 )
 
 missing=()

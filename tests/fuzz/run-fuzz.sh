@@ -34,9 +34,9 @@ printf '#include <stddef.h>\n#include <stdint.h>\nint LLVMFuzzerTestOneInput(con
 
 flags=(-g -O1 -Wall -Wextra -Werror -Iinclude -fno-omit-frame-pointer -fno-sanitize-recover=all)
 srcs=(tests/fuzz/fuzz_wire.c proxies/wire.c)
-"$CLANG" "${flags[@]}" -fsanitize=fuzzer,address,undefined "${srcs[@]}" -o "$out/fuzz_wire" > "$out/build.log" 2>&1 ||
+"$CLANG" "${flags[@]}" -fsanitize=fuzzer,address,undefined "${srcs[@]}" -lsodium -o "$out/fuzz_wire" > "$out/build.log" 2>&1 ||
 	fail "build failed, see $out/build.log"
-"$CLANG" "${flags[@]}" -fsanitize=address,undefined -DFUZZ_WIRE_SEEDS "${srcs[@]}" -o "$out/fuzz_wire_seeds" >> "$out/build.log" 2>&1 ||
+"$CLANG" "${flags[@]}" -fsanitize=address,undefined -DFUZZ_WIRE_SEEDS "${srcs[@]}" -lsodium -o "$out/fuzz_wire_seeds" >> "$out/build.log" 2>&1 ||
 	fail "seed writer build failed, see $out/build.log"
 
 mkdir "$tmp/corpus"

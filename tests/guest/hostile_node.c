@@ -20,6 +20,7 @@
 #include <sys/un.h>
 #include <dvk/libdvk.h>
 #include "test_util.h"
+#include "link.h"
 #include "wire.h"
 
 const char *t_prog = "hostile-node";
@@ -31,9 +32,19 @@ static int node, server, fd = -1;
 static uint64_t seq, ids;
 static uint8_t frame[WIRE_MAX_FRAME];
 
-/* The host's proxy has taken the link up both ways: its HELLO came. */
+/*
+ * The link's handshake, unkeyed (docs/wire.md): a guest's proxy dials, so
+ * our HELLO goes first; the link is up both ways when the host's HELLO came.
+ */
 static bool linked(void)
 {
+	struct dvk_cmd h = { .c_cmd = DVK_CMD_HELLO, .c_snode = node, .c_dnode = 0 };
+	ssize_t len;
+
+	h.c_msg.m_source = LINK_VERSION;
+	len = wire_encode(frame, sizeof(frame), &h, NULL, 0, 0, NULL);
+	if (len < 0 || send(fd, frame, (size_t)len, MSG_NOSIGNAL) != len)
+		return false;
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		const void *payload;

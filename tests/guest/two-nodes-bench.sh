@@ -11,6 +11,9 @@
 #   two-nodes-bench.sh client-uml   the client in a UML guest booted with
 #       dvs.node=2, over its /dev/uml02 bridge to the host (whose proxy serves
 #       it with --umid): the same DVK figures, no raw TCP ones.
+# BENCH_KEY=HEX32 (both roles): the proxies link with --key (the keyed
+# handshake, tagged frames); the client then prefixes its DVK figures with
+# "keyed: " and skips the raw TCP ones (tools/bench.sh compares the two runs).
 here=$(cd "$(dirname "$0")" && pwd)
 if [ $# = 0 ]; then
 	for arg in $(cat /proc/cmdline); do
@@ -22,12 +25,13 @@ copies=${BENCH_COPIES:-50}
 bytes=1048576
 srv_ip=${2:-10.0.9.1}
 cli_ip=${3:-10.0.9.2}
+key=${BENCH_KEY:+--key $BENCH_KEY}
 case $1 in
 server)
 	dvs init --node 1 > /dev/null && dvs dc-init --dc 0 > /dev/null || exit 1
 	# The client (node 2, slot 2) lends its memory to the server's copies.
 	dvs rmtbind --dc 0 --endpoint 32770 --node 2 --name client > /dev/null || exit 1
-	dvs-proxy --quiet --peer 2="$cli_ip" --dc 0 &
+	dvs-proxy --quiet --peer 2="$cli_ip" --dc 0 $key &
 	net-pingpong server 4000 &
 	exec "$here/rmt_peer" server /bin/true
 	;;
@@ -40,8 +44,13 @@ client-uml)
 	;;
 client)
 	dvs init --node 2 > /dev/null && dvs dc-init --dc 0 > /dev/null || exit 1
-	dvs-proxy --quiet --peer 1="$srv_ip" --dc 0 &
+	dvs-proxy --quiet --peer 1="$srv_ip" --dc 0 $key &
 	dvs rmtbind --dc 0 --endpoint 32769 --node 1 --name server > /dev/null || exit 1
+	if [ -n "$key" ]; then
+		"$here/rmt_peer" bench 32769 "$n" | sed 's/^dvk remote/keyed: dvk remote/' || exit 1
+		"$here/rmt_peer" bench-copy 32769 "$copies" "$bytes" | sed 's/^dvk remote/keyed: dvk remote/' || exit 1
+		exit 0
+	fi
 	dvk=$("$here/rmt_peer" bench 32769 "$n") || { echo "bench: remote sendrec failed"; exit 1; }
 	tcp=$(net-pingpong client "$srv_ip" 4000 "$n") || { echo "bench: tcp ping-pong failed"; exit 1; }
 	dvkc=$("$here/rmt_peer" bench-copy 32769 "$copies" "$bytes") || { echo "bench: remote vcopy failed"; exit 1; }
