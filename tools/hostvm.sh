@@ -229,9 +229,6 @@ run() {
 	# console, so they can be told apart from the command's output (and dmesg's).
 	local accel=${HOSTVM_ACCEL:-tcg} cpu=() kernel=$root/boot/vmlinux-$rel
 	[[ -f $kernel ]] || kernel=$root/boot/vmlinuz-$rel
-	# TCG's default model (qemu64) lacks SSE4.2, which every x86_64 laptop of
-	# the last decade has: without it dvs-proxy falls back to a bitwise CRC32C.
-	cpu=(-cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt)
 	[[ $accel = kvm ]] && cpu=(-cpu host)
 	local cmdline="console=ttyS0 console_msg_format=syslog rdinit=/sbin/init panic=-1 dvs.run=cmd ${append[*]}"
 	: >"$tmp/console"
