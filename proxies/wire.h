@@ -123,6 +123,8 @@ const char *wire_strerror(int err);
  * pass each result back in; wire_crc32c(0, "123456789", 9) == 0xE3069283.
  */
 uint32_t wire_crc32c(uint32_t crc, const void *p, size_t n);
+/* The same without the CPU's instruction (what a CPU without SSE4.2 runs). */
+uint32_t wire_crc32c_soft(uint32_t crc, const void *p, size_t n);
 
 /* SipHash-2-4 of @n bytes with the key's bytes as k0 || k1 (little-endian). */
 uint64_t wire_siphash24(const struct wire_key *key, const void *p, size_t n);

@@ -24,6 +24,9 @@ cat /tmp/tcp.txt
 killall dvs-proxy
 sleep 0.5
 dvs-proxy --quiet --umid 2=node2 --uml-dir /tmp/uml --dc 0 &
+# The killed proxy took node 2 down, and with it the server's registration
+# of node 2's client (slot 2: it lends its memory to the server's copies).
+dvs rmtbind --dc 0 --endpoint 32770 --node 2 --name client > /dev/null
 guest dvs.node=2 dvs.bench=client-uml
 grep -E "$figures" /tmp/uml2.log > /tmp/uml.txt
 cat /tmp/uml.txt

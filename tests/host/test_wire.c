@@ -241,7 +241,18 @@ static void t_crc32c_vs_bitwise(void)
 
 			z[pos] = (uint8_t)v;
 			CHECK(wire_crc32c(0, z, 16) == crc_bitwise(0, z, 16), "byte %#x at %zu", v, pos);
+			CHECK(wire_crc32c_soft(0, z, 16) == crc_bitwise(0, z, 16), "soft: byte %#x at %zu",
+			      v, pos);
 		}
+	/* The table-driven fallback (CPUs without SSE4.2) gives the same values. */
+	for (size_t off = 0; off < 16; off++)
+		for (size_t n = 0; n <= 300; n++)
+			CHECK(wire_crc32c_soft(0, b + off, n) == crc_bitwise(0, b + off, n),
+			      "soft: offset %zu length %zu", off, n);
+	CHECK(wire_crc32c_soft(0, b, big) == crc_bitwise(0, b, big), "soft: 64 KiB");
+	CHECK(wire_crc32c_soft(wire_crc32c_soft(0, b, 77), b + 77, 123) == wire_crc32c(0, b, 200),
+	      "soft: chained");
+	CHECK(wire_crc32c_soft(0, "123456789", 9) == 0xE3069283u, "soft: check value");
 	free(b);
 }
 
