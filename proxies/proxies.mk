@@ -6,7 +6,7 @@ WIRE_SRCS := proxies/wire.c
 
 # An explicit rule: it wins over the $(B)/host-tests/% pattern rule.
 # libsodium for the tag; ISA-L (shared only in Debian) to cross-check the CRC32C.
-$(B)/host-tests/test_wire: tests/host/test_wire.c $(WIRE_SRCS) proxies/wire.h $(ABI_HDRS)
+$(B)/host-tests/test_wire: tests/host/test_wire.c tests/host/host_check.h $(WIRE_SRCS) proxies/wire.h $(ABI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) $< $(WIRE_SRCS) -lsodium -lisal -o $@
 
@@ -24,7 +24,7 @@ $(B)/guest-tests/hostile_node: tests/guest/hostile_node.c tests/guest/test_util.
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -Itests/guest -Iproxies -static $< tests/guest/test_util.c $(WIRE_SRCS) $(B)/lib/libdvk.a -lsodium -o $@
 
-$(B)/host-tests/test_link: tests/host/test_link.c $(LINK_SRCS) $(WIRE_SRCS) $(LINK_HDRS) $(ABI_HDRS)
+$(B)/host-tests/test_link: tests/host/test_link.c tests/host/host_check.h $(LINK_SRCS) $(WIRE_SRCS) $(LINK_HDRS) $(ABI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) -Iproxies $< $(LINK_SRCS) $(WIRE_SRCS) -lsodium -lpthread -o $@
 

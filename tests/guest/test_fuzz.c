@@ -391,20 +391,6 @@ static void all_slots_free(void)
 	}
 }
 
-/* /proc/dvs/info's rmsgs: remote messages the kernel holds; -1 if unread. */
-static int live_rmsgs(void)
-{
-	FILE *f = fopen("/proc/dvs/info", "r");
-	char line[80];
-	int n = -1;
-
-	while (f && fgets(line, sizeof(line), f))
-		sscanf(line, "rmsgs=%d", &n);
-	if (f)
-		fclose(f);
-	return n;
-}
-
 static void rounds(void)
 {
 	static struct worker w[NW], px;
@@ -448,7 +434,7 @@ static void rounds(void)
 		kill(pxpid, SIGKILL);		/* node 1 goes down with its proxy */
 		waitpid(pxpid, NULL, 0);
 		all_slots_free();
-		T_EQ(live_rmsgs(), 0);
+		T_EQ(t_live_rmsgs(), 0);
 		/* Between rounds: the DC, or the whole DVS, ends and comes back. */
 		if (round % 3 == 0) {
 			t_down();

@@ -964,20 +964,6 @@ static long refused(int kind)
 	return refused_by(RNODE, kind);
 }
 
-/* Remote messages and answers the kernel holds (/proc/dvs/info), or -1. */
-static int live_rmsgs(void)
-{
-	FILE *f = fopen("/proc/dvs/info", "r");
-	char line[80];
-	int n = -1;
-
-	while (f && fgets(line, sizeof(line), f))
-		sscanf(line, "rmsgs=%d", &n);
-	if (f)
-		fclose(f);
-	return n;
-}
-
 static bool slot_free(int nr)
 {
 	struct proc_usr p;
@@ -1062,7 +1048,7 @@ static void untrusted_sources(void)
 	T_TRUE(t_file_has("/proc/dvs/refused", "node rights copy quota queue"));
 	T_EQ(dvk_unbind(T_DC, DVK_SELF), 0);
 	t_down();
-	T_EQ(live_rmsgs(), 0);				/* nothing left behind */
+	T_EQ(t_live_rmsgs(), 0);				/* nothing left behind */
 }
 
 /* A COPYOUT request for @rqtr reading the holder in slot HOLD_NR: refused with @want. */
@@ -1202,7 +1188,7 @@ static void unjustified_copies(void)
 	T_EQ(refused_by(NODE2, RF_COPY), 4);	/* its chunks outside a grant */
 	release(HOLD_NR, hp, 11);
 	t_down();
-	T_EQ(live_rmsgs(), 0);
+	T_EQ(t_live_rmsgs(), 0);
 }
 
 /* autobind_quota of whichever core runs: a module's, or a built-in one's. */
@@ -1274,7 +1260,7 @@ static void autobind_quota(void)
 	T_TRUE(!slot_free(DVK_EP_NR(RSRV)));
 	T_EQ(dvk_unbind(T_DC, DVK_SELF), 0);
 	t_down();
-	T_EQ(live_rmsgs(), 0);
+	T_EQ(t_live_rmsgs(), 0);
 }
 
 /*
@@ -1314,7 +1300,7 @@ static void answers_bounded(void)
 	T_EQ(dvk_put2lcl(&c, NULL), EDVSDSTDIED);
 	a = next_cmd();
 	T_EQ(a.c_id, 2000);
-	T_EQ(live_rmsgs(), 0);				/* the 1024 went with the link */
+	T_EQ(t_live_rmsgs(), 0);				/* the 1024 went with the link */
 	t_down();
 }
 

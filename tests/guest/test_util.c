@@ -203,3 +203,16 @@ bool t_wait_free(int dcid, int nr)
 {
 	return t_poll_slot(dcid, nr, 0, 0, true);
 }
+
+int t_live_rmsgs(void)
+{
+	FILE *f = fopen("/proc/dvs/info", "r");
+	char line[80];
+	int n = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		sscanf(line, "rmsgs=%d", &n);
+	if (f)
+		fclose(f);
+	return n;
+}

@@ -65,5 +65,7 @@ bool t_wait_free(int dcid, int nr);
 void t_sync_init(void);
 void t_sync_post(void);
 bool t_sync_wait(void);		/* false after 5 s without a post */
+/* Remote messages and answers the kernel holds (/proc/dvs/info's rmsgs), or -1. */
+int t_live_rmsgs(void);
 /* Elapsed milliseconds since @t0 (from t_now_ms). */
 long t_now_ms(void);

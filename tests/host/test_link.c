@@ -24,41 +24,15 @@
 #include "refusal.h"
 #include "transport.h"
 
-static int failed;
-static char why[512];
-static jmp_buf case_end;
+#define HOST_CHECK_PROG "test_link"
+#include "host_check.h"
 
-#define CHECK(cond, ...)						\
-	do {								\
-		if (!(cond) && !why[0]) {				\
-			int n_ = snprintf(why, sizeof(why), "line %d: ", __LINE__); \
-			snprintf(why + n_, sizeof(why) - (size_t)n_, __VA_ARGS__); \
-		}							\
-	} while (0)
-#define REQUIRE(cond, ...)						\
-	do {								\
-		CHECK(cond, __VA_ARGS__);				\
-		if (why[0])						\
-			longjmp(case_end, 1);				\
-	} while (0)
+
 /* A refusal compared by name, so a failure says what came instead. */
 #define CHECK_R(got, want)						\
 	CHECK((got) == (want), "%s: got %s, want %s", #got, link_refusal_label(got), \
 	      link_refusal_label(want))
 
-static void run(const char *name, void (*fn)(void))
-{
-	why[0] = 0;
-	if (!setjmp(case_end))
-		fn();
-	if (why[0]) {
-		printf("FAIL: test_link/%s: %s\n", name, why);
-		failed++;
-	} else {
-		printf("PASS: test_link/%s\n", name);
-	}
-	fflush(stdout);
-}
 
 static struct link_secret key_a, key_b;
 

@@ -15,19 +15,12 @@
 #include <isa-l/crc.h>
 #include "../../proxies/wire.h"
 
+#define HOST_CHECK_PROG "test_wire"
+#include "host_check.h"
+
 /* ---- Harness ---------------------------------------------------------- */
 
-static int failed;
-static char why[512];
-static jmp_buf case_end;	/* REQUIRE's way out of a case that cannot go on */
 
-#define CHECK(cond, ...)						\
-	do {								\
-		if (!(cond) && !why[0]) {				\
-			int n_ = snprintf(why, sizeof(why), "line %d: ", __LINE__); \
-			snprintf(why + n_, sizeof(why) - (size_t)n_, __VA_ARGS__); \
-		}							\
-	} while (0)
 
 /* A result's meaning: a length, or a wire error's text. */
 static const char *txt(long v)
@@ -43,13 +36,6 @@ static const char *txt(long v)
 		      txt(got_), want_, txt(want_));			\
 	} while (0)
 
-/* Checks the rest of the case depends on: a failure ends the case. */
-#define REQUIRE(cond, ...)						\
-	do {								\
-		CHECK(cond, __VA_ARGS__);				\
-		if (why[0])						\
-			longjmp(case_end, 1);				\
-	} while (0)
 #define REQUIRE_ERR(expr, want)						\
 	do {								\
 		CHECK_ERR(expr, want);					\
@@ -57,19 +43,6 @@ static const char *txt(long v)
 			longjmp(case_end, 1);				\
 	} while (0)
 
-static void run(const char *name, void (*fn)(void))
-{
-	why[0] = 0;
-	if (!setjmp(case_end))
-		fn();
-	if (why[0]) {
-		printf("FAIL: test_wire/%s: %s\n", name, why);
-		failed++;
-	} else {
-		printf("PASS: test_wire/%s\n", name);
-	}
-	fflush(stdout);
-}
 
 /* Deterministic xorshift64* so that a failure reproduces. */
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
