@@ -201,6 +201,19 @@ static void set_link(struct peer *p, int fd, const struct link_keys *keys)
 }
 
 /*
+ * Take link generation @gen down both ways, if it is still the current one:
+ * its receiver sees the end and the link is made anew. (/dev/umlXX cannot
+ * be shut down: its receiver ends the link when the kernel refuses it.)
+ */
+static void link_cut(struct peer *p, unsigned int gen)
+{
+	pthread_mutex_lock(&p->wlock);
+	if (p->dfd >= 0 && p->dgen == gen && p->kind != LINK_UMLDEV)
+		shutdown(p->dfd, SHUT_RDWR);
+	pthread_mutex_unlock(&p->wlock);
+}
+
+/*
  * Write one encoded frame on link generation @gen: 0, or -1 (that link is
  * gone; a failed write takes it down both ways).
  */
@@ -213,10 +226,10 @@ static int link_write(struct peer *p, unsigned int gen, const uint8_t *buf, size
 		struct link_io io = link_io_of(p, p->dfd);
 
 		r = link_write_frame(&io, buf, n);
-		if (r && p->kind != LINK_UMLDEV)
-			shutdown(p->dfd, SHUT_RDWR);	/* the receiver sees it and ends the link */
 	}
 	pthread_mutex_unlock(&p->wlock);
+	if (r)
+		link_cut(p, gen);
 	return r;
 }
 
@@ -291,6 +304,8 @@ static void run_sender(struct peer *p, unsigned int gen, const struct link_keys 
 		if (r == 0)
 			seq++;
 	}
+	/* Both directions go together (e.g. the kernel dropped a link whose peer reads nothing). */
+	link_cut(p, gen);
 	dvk_proxy_conn(p->node, DVK_DISCONNECT_SPROXY);
 }
 
@@ -423,9 +438,22 @@ static void run_receiver(struct peer *p, struct frame_source *src)
 		last = seq;
 		atomic_store(&p->delivered, seq);
 		r = dvk_put2lcl(&c, payload);
-		/* A rejected request is answered by the kernel; stale acks are normal. */
-		if (r < 0 && r != EDVSACKSRC && r != EDVSACKDST && !p->px->quiet)
-			dvk_warn(p, "put2lcl", r);
+		if (r == EDVSNOTCONN) {
+			why = "the kernel took the link down";
+			break;
+		}
+		/*
+		 * A rejected request is answered by the kernel; stale acks are
+		 * normal. A peer can send refused commands as fast as it likes:
+		 * counted, and summarised once a second, never a line each.
+		 */
+		if (r < 0 && r != EDVSACKSRC && r != EDVSACKDST) {
+			char d[160];
+
+			snprintf(d, sizeof(d), "command %#x from endpoint %d: %s (%s %d)", c.c_cmd,
+				 c.c_src, dvk_strerror(r), errname(r), r);
+			refusals_note(&p->ref, LR_KERNEL, d);
+		}
 	}
 	plog(p, "link down (%s)", why);
 	/* One link carries both directions: both go down together. */

@@ -40,7 +40,8 @@
 	X(LR_BUSY,	"busy",		"too many handshakes pending")			\
 	X(LR_UID,	"uid",		"bridge peer of a uid other than the instance directory's owner") \
 	X(LR_SEQ,	"sequence",	"frames out of sequence on a live link")	\
-	X(LR_FOREIGN,	"foreign",	"a frame from a node this link does not serve")
+	X(LR_FOREIGN,	"foreign",	"a frame from a node this link does not serve") \
+	X(LR_KERNEL,	"kernel",	"a command the kernel refused (by kind in /proc/dvs/refused)")
 
 #define LINK_R_ENUM(name, label, text) name,
 enum link_refusal { LR_NONE = 0, LINK_REFUSALS(LINK_R_ENUM) LR_NR };
