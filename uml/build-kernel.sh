@@ -5,6 +5,11 @@
 #   uml/build-kernel.sh test   ->  build/kernel-test/linux   (KASAN, lockdep, KUnit)
 #   uml/build-kernel.sh mod    ->  build/kernel-mod/linux    (as test, but no DVKIPC:
 #                                  the DVK comes as host-mod's dvk.ko)
+#   uml/build-kernel.sh smp-kasan  ->  build/kernel-smp-kasan/arch/x86/boot/bzImage
+#   uml/build-kernel.sh smp-kcsan  ->  build/kernel-smp-kcsan/arch/x86/boot/bzImage
+#                                  (x86_64 SMP debug kernels for the host VM, which
+#                                  loads dvk.ko into them: KASAN + kmemleak, or
+#                                  KCSAN; lockdep in both. KASAN excludes KCSAN.)
 #
 # Each tree is also prepared for out-of-tree modules (host-mod/ builds
 # against it with KDIR=build/kernel-<flavour>).
@@ -17,17 +22,24 @@
 # The tree is unpacked again only when the tarball or a patch changes.
 set -euo pipefail
 
-flavour=${1:?usage: build-kernel.sh main|test|mod}
+flavour=${1:?usage: build-kernel.sh main|test|mod|smp-kasan|smp-kcsan}
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${DVS_BUILD:-$top/build}
 tarball=${LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 jobs=${JOBS:-$(nproc)}
 
+# UML flavours start from defconfig; the x86 ones from tinyconfig (small, so
+# a fresh build with KASAN or KCSAN takes minutes, not an hour).
+arch=um base=defconfig targets=(linux modules)
+cfg=$top/uml/config
 case $flavour in
-main) fragments=("$top/uml/config/dvs.config") ;;
-test) fragments=("$top/uml/config/dvs.config" "$top/uml/config/debug.config") ;;
-mod) fragments=("$top/uml/config/dvs.config" "$top/uml/config/debug.config" "$top/uml/config/modular.config") ;;
-*) echo "build-kernel.sh: unknown flavour '$flavour' (main, test or mod)" >&2; exit 2 ;;
+main) fragments=("$cfg/dvs.config") ;;
+test) fragments=("$cfg/dvs.config" "$cfg/debug.config") ;;
+mod) fragments=("$cfg/dvs.config" "$cfg/debug.config" "$cfg/modular.config") ;;
+smp-kasan | smp-kcsan)
+	arch=x86_64 base=tinyconfig targets=(bzImage modules)
+	fragments=("$cfg/smp.config" "$cfg/$flavour.config") ;;
+*) echo "build-kernel.sh: unknown flavour '$flavour' (main, test, mod, smp-kasan or smp-kcsan)" >&2; exit 2 ;;
 esac
 
 if [ ! -r "$tarball" ]; then
@@ -70,14 +82,17 @@ flock -u 9
 cc=gcc
 command -v ccache >/dev/null && cc="ccache gcc"
 export CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=1
-kmake() { make -s -C "$src" O="$objdir" ARCH=um CC="$cc" HOSTCC="$cc" "$@"; }
+kmake() { make -s -C "$src" O="$objdir" ARCH=$arch CC="$cc" HOSTCC="$cc" "$@"; }
 
 # 2. The configuration: defconfig + fragments, redone when a fragment changes.
 cfgstamp=$(cat "${fragments[@]}" | sha256sum | cut -c1-16)
 if [ "$(cat "$objdir/.dvs-config-stamp" 2>/dev/null)" != "$cfgstamp" ] || [ ! -f "$objdir/.config" ]; then
-	echo "  [kernel $flavour] configuring: defconfig + ${fragments[*]##*/}"
-	kmake defconfig >/dev/null
-	(cd "$objdir" && "$src/scripts/kconfig/merge_config.sh" -m -O "$objdir" .config "${fragments[@]}" >/dev/null)
+	echo "  [kernel $flavour] configuring: $base + ${fragments[*]##*/}"
+	# A fragment overriding a choice (PREEMPT, the unwinder ...) means it, as
+	# does tinyconfig's own: not warned of.
+	quiet() { "$@" 2>&1 >/dev/null | { grep -v 'override: .* changes choice state' >&2 || true; }; }
+	quiet kmake $base
+	(cd "$objdir" && quiet "$src/scripts/kconfig/merge_config.sh" -m -O "$objdir" .config "${fragments[@]}")
 	kmake olddefconfig >/dev/null
 	# Every symbol as the last fragment setting it says; "is not set" also
 	# holds when the symbol is not visible at all.
@@ -101,7 +116,7 @@ log=$build/kernel-$flavour.log
 echo "  [kernel $flavour] building with $jobs jobs (log: ${log#$top/})"
 start=$(date +%s)
 set +e
-make -C "$src" O="$objdir" ARCH=um CC="$cc" HOSTCC="$cc" -j"$jobs" linux modules 2>&1 | tee "$log" |
+make -C "$src" O="$objdir" ARCH=$arch CC="$cc" HOSTCC="$cc" -j"$jobs" "${targets[@]}" 2>&1 | tee "$log" |
 	awk -v f="$flavour" '/^  [A-Z]/ { n++; if (n % 500 == 0) { printf "  [kernel %s] %d steps\n", f, n; fflush() } }'
 rc=${PIPESTATUS[0]}
 set -e
@@ -110,4 +125,6 @@ if [ "$rc" != 0 ]; then
 	echo "build-kernel.sh: kernel build failed (full log: $log)" >&2
 	exit 1
 fi
-echo "  [kernel $flavour] done in $(( $(date +%s) - start )) s: ${objdir#$top/}/linux"
+out=$objdir/linux
+[ $arch = um ] || out=$objdir/arch/x86/boot/bzImage
+echo "  [kernel $flavour] done in $(( $(date +%s) - start )) s: ${out#$top/}"

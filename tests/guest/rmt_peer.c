@@ -16,7 +16,9 @@
  *              pattern of seed m1.i3;
  *       CUT    no reply: runs "CMD cut" (which kills its proxy and starts
  *              a new one), so the client's sendrec loses its link;
- *       HALT   no reply: runs "CMD halt" (which powers the node off).
+ *       HALT   no reply: runs "CMD halt" (which powers the node off);
+ *       FREEZE no reply: runs "CMD freeze" (which stops its proxy with
+ *              SIGSTOP for 8 s, then lets it go on: issue 12, finding 7).
  * RMT_SLOT in the environment picks another slot (two servers or two
  * clients in one DC need slots of their own: a slot is local on one node
  * and remote everywhere else).
@@ -27,10 +29,11 @@
  *   rmt_peer client SRV [NAME [basic|cut [SRV2]]]   binds DC0 slot 2 and
  *       runs the cases against the server endpoint SRV (on another node),
  *       printing PASS/FAIL lines as NAME/case (default two-nodes); "basic"
- *       leaves out the cases that kill the server's proxy and node, "cut"
- *       only the one that kills its node; SRV2, a server on a third node,
+ *       leaves out the cases that freeze or kill the server's proxy and
+ *       node, "cut" only the one that kills its node; SRV2, a server on a third node,
  *       adds copies between the two servers.
  */
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +45,7 @@
 
 const char *t_prog = "two-nodes";
 
-enum { ECHO = 1, SEND, CUT, HALT, PULL, PUSH, CHECK };
+enum { ECHO = 1, SEND, CUT, HALT, PULL, PUSH, CHECK, FREEZE };
 
 #define CBUF		(1 << 20)	/* the DVS's default max_copylen */
 
@@ -162,6 +165,9 @@ static int server(const char *cmd)
 			break;
 		case HALT:
 			run_bg(cmd, "halt");
+			break;
+		case FREEZE:
+			run_bg(cmd, "freeze");
 			break;
 		}
 	}
@@ -395,6 +401,54 @@ static void proxy_killed_mid_call(void)
 	printf("  link back after %d failed tries\n", failures);
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * A call with no timeout, with a 30 s alarm as a guard: a call that would
+ * wait for ever ends interrupted (EDVSINTR) and fails the case instead of
+ * hanging the run.
+ */
+static int sendrec_no_timeout(int type)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct dvk_message m = { .m_type = type };
+	int r;
+
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(30);
+	r = dvk_sendrec(srv, &m);
+	alarm(0);
+	return r;
+}
+
+/*
+ * The server's proxy is frozen (SIGSTOP) for 8 s, then goes on (issue 12,
+ * finding 7): the call in flight ends with EDVSNOTCONN once this node's
+ * proxy finds the link silent (--dead), calls made while the link is down
+ * are refused at once, none with a timeout waits for ever, and after the
+ * reconnect calls are served again.
+ */
+static void proxy_frozen_mid_call(void)
+{
+	long t0 = t_now_ms(), t;
+	int failures = 0;
+
+	T_EQ(sendrec_no_timeout(FREEZE), EDVSNOTCONN);
+	printf("  the call in flight failed after %ld ms\n", t_now_ms() - t0);
+	for (int i = 0; i < 3; i++) {
+		t = t_now_ms();
+		T_EQ(sendrec_no_timeout(ECHO), EDVSNOTCONN);
+		T_TRUE(t_now_ms() - t < 1000);
+		usleep(500 * 1000);
+	}
+	T_EQ(echo_until_up(60, &failures), 0);
+	printf("  link back %ld ms after the freeze began\n", t_now_ms() - t0);
+	T_EQ(sendrec_no_timeout(ECHO), 0);
+}
+
 /* The server's node dies mid-call; when it is back, calls work again. */
 static void node_killed_mid_call(void)
 {
@@ -510,6 +564,7 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 5 && !strcmp(argv[4], "basic"))
 		return t_summary();
+	T_RUN(proxy_frozen_mid_call);
 	T_RUN(proxy_killed_mid_call);
 	if (argc >= 5 && !strcmp(argv[4], "cut"))
 		return t_summary();

@@ -2,8 +2,9 @@
 # The guest side of the two-node scenario (tests/run.sh boots two UML guests
 # on one uml_switch): two-nodes.sh server (node 1, 10.0.9.1) or client
 # (node 2, 10.0.9.2). Each node runs dvs-proxy for the other; rmt_peer does
-# the calls. The server's proxy is killed and restarted on request, and the
-# server node powers itself off on request (tests/run.sh boots it again).
+# the calls. The server's proxy is frozen for 8 s, killed and restarted on
+# request, and the server node powers itself off on request (tests/run.sh
+# boots it again).
 here=$(cd "$(dirname "$0")" && pwd)
 role=$1
 # Frames are authenticated with a key both nodes share.
@@ -25,6 +26,7 @@ cut)	kill \$(cat /tmp/proxy.pid); sleep 1
 	dvs-proxy --peer 2=10.0.9.2/node2 $proxy_args & echo \$! > /tmp/proxy.pid
 	$register ;;
 halt)	sleep 0.3; echo "two-nodes: node 1 powering off"; poweroff -f ;;
+freeze)	kill -STOP \$(cat /tmp/proxy.pid); sleep 8; kill -CONT \$(cat /tmp/proxy.pid) ;;
 esac
 CTL
 	chmod +x /tmp/ctl.sh

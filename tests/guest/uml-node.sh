@@ -38,10 +38,12 @@ echo "exec dvs-proxy --transport $transport $* --dc 0 --heartbeat 300 --dead 300
 sh /tmp/proxy-cmd & echo $! > /tmp/proxy.pid
 cat > /tmp/ctl.sh <<'CTL'
 #!/bin/sh
-[ "$1" = cut ] || exit 0
-kill $(cat /tmp/proxy.pid); sleep 1
-sh /tmp/proxy-cmd & echo $! > /tmp/proxy.pid
-sh /tmp/register.sh
+case $1 in
+cut)	kill $(cat /tmp/proxy.pid); sleep 1
+	sh /tmp/proxy-cmd & echo $! > /tmp/proxy.pid
+	sh /tmp/register.sh ;;
+freeze)	kill -STOP $(cat /tmp/proxy.pid); sleep 8; kill -CONT $(cat /tmp/proxy.pid) ;;
+esac
 CTL
 RMT_SLOT=$srv "$here/rmt_peer" server "sh /tmp/ctl.sh" > /tmp/server.log 2>&1 &
 IFS=: read -r slot ep node name <<CLI
