@@ -554,7 +554,8 @@ static int dvk_slot_state(struct dvk_dc *dc, int nr, s32 ep)
  * @timeout_ms: DVK_TIMEOUT_FOREVER, DVK_TIMEOUT_NOWAIT or milliseconds.
  *
  * Return: WAIT_BIND: the endpoint; WAIT_UNBIND: 0. Errors: EDVSBADVALUE,
- * EDVSNOTBIND, EDVSENDPOINT (another generation holds the slot),
+ * EDVSNOTBIND, EDVSRANGE (no such slot, or no valid endpoint),
+ * EDVSENDPOINT (another generation holds the slot),
  * EDVSDCNOTRUN, EDVSTIMEDOUT, EDVSAGAIN (NOWAIT), EDVSINTR.
  */
 long dvk_wait4bind(int oper, s32 ep, long timeout_ms)
@@ -585,9 +586,9 @@ long dvk_wait4bind(int oper, s32 ep, long timeout_ms)
 	if (!p)
 		return EDVSNOTBIND;
 	nr = DVK_EP_NR(ep);
-	if (!dvk_nr_ok(dc, nr) || DVK_EP_GEN(ep) < 1) {
+	if (!dvk_ep_ok(dc, ep)) {
 		dvk_dc_put(dc);
-		return EDVSENDPOINT;
+		return EDVSRANGE;
 	}
 	st = dvk_slot_state(dc, nr, ep);
 	if (oper == DVK_WAIT_BIND) {
@@ -618,7 +619,7 @@ EXPORT_SYMBOL_GPL(dvk_wait4bind);
  * @pid: a pid in the caller's DC's namespace.
  *
  * Return: the endpoint, or EDVSNOTBIND (caller or target unbound, or in
- * another DC), EDVSBADPID, EDVSBADRANGE.
+ * another DC), EDVSBADPID (out of range, or no such process).
  */
 long dvk_getep(int pid)
 {
@@ -630,7 +631,7 @@ long dvk_getep(int pid)
 	p = dvk_caller(current, &dc);
 	if (!p)
 		return EDVSNOTBIND;
-	ret = EDVSBADRANGE;
+	ret = EDVSBADPID;
 	if (pid < 1 || pid > PID_MAX_LIMIT)
 		goto out;
 	rcu_read_lock();
@@ -638,7 +639,6 @@ long dvk_getep(int pid)
 	if (task)
 		get_task_struct(task);
 	rcu_read_unlock();
-	ret = EDVSBADPID;
 	if (!task)
 		goto out;
 	t = dvk_caller(task, &tdc);

@@ -280,6 +280,12 @@ static inline bool dvk_nr_ok(const struct dvk_dc *dc, int nr)
 {
 	return nr >= -dc->usr.dc_nr_tasks && nr < dc->usr.dc_nr_procs;
 }
+/* An endpoint that can name a slot of @dc: slot in range, generation 1..max. */
+static inline bool dvk_ep_ok(const struct dvk_dc *dc, s32 ep)
+{
+	return dvk_nr_ok(dc, DVK_EP_NR(ep)) && DVK_EP_GEN(ep) >= 1 &&
+	       DVK_EP_GEN(ep) <= DVK_EP_GEN_MAX;
+}
 static inline struct dvk_proc *dvk_slot(struct dvk_dc *dc, int nr)
 {
 	return &dc->procs[nr + dc->usr.dc_nr_tasks];

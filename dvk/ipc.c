@@ -103,7 +103,7 @@ int dvk_ep_lookup_locked(struct dvk_dc *dc, s32 ep, struct dvk_proc **pp, int de
 	int nr = DVK_EP_NR(ep);
 	struct dvk_proc *p;
 
-	if (!dvk_nr_ok(dc, nr) || DVK_EP_GEN(ep) < 1 || DVK_EP_GEN(ep) > DVK_EP_GEN_MAX)
+	if (!dvk_ep_ok(dc, ep))
 		return EDVSRANGE;
 	p = dvk_slot(dc, nr);
 	if (p->usr.p_rts_flags & DVK_SLOT_FREE)
@@ -519,7 +519,10 @@ long dvk_reply(s32 dst_ep, const struct dvk_message *m, long timeout_ms)
 	struct dvk_message r;
 	struct dvk_dc *dc;
 	int ret;
+	long t;
 
+	if (dvk_timeout(timeout_ms, &t))
+		return EDVSBADVALUE;
 	p = dvk_ipc_enter(DVK_REPLY, &dc, &ret);
 	if (!p)
 		return ret;
@@ -528,14 +531,8 @@ long dvk_reply(s32 dst_ep, const struct dvk_message *m, long timeout_ms)
 		return dvk_ipc_leave(dc, ret);
 	r = *m;
 	r.m_source = p->usr.p_endpoint;
-	if (dst->usr.p_rts_flags & DVK_REMOTE) {
-		long t;
-
-		ret = dvk_timeout(timeout_ms, &t);
-		if (!ret)
-			ret = dvk_rmt_reply_locked(dc, p, dst, &r);
-		return dvk_ipc_leave(dc, ret);
-	}
+	if (dst->usr.p_rts_flags & DVK_REMOTE)
+		return dvk_ipc_leave(dc, dvk_rmt_reply_locked(dc, p, dst, &r));
 	if (!dvk_takes_from(dst, p->usr.p_endpoint) || dst->usr.p_getfrom != p->usr.p_endpoint)
 		return dvk_ipc_leave(dc, EDVSPROCSTS);
 	p->usr.p_lclsent++;
@@ -625,8 +622,8 @@ EXPORT_SYMBOL_GPL(dvk_notify);
  * @ep: the process to wake.
  *
  * Return: 0 when it was woken, EDVSPROCRUN when the wakeup was left
- * pending, or EDVSBADDCID, EDVSBADPROC (itself), EDVSRMTPROC, the lookup
- * errors.
+ * pending, or EDVSBADDCID (out of range, or not the caller's DC),
+ * EDVSDCNOTRUN, EDVSBADPROC (itself), EDVSRMTPROC, the lookup errors.
  */
 long dvk_wakeup(int dcid, s32 ep)
 {
@@ -634,6 +631,10 @@ long dvk_wakeup(int dcid, s32 ep)
 	struct dvk_dc *dc;
 	int ret;
 
+	ret = dvk_dc_find(dcid, false, &dc);
+	if (ret)
+		return ret;
+	dvk_dc_put(dc);
 	p = dvk_ipc_enter(DVK_WAKEUPEP, &dc, &ret);
 	if (!p)
 		return ret;

@@ -749,7 +749,7 @@ static int dvk_rmt_source_locked(struct dvk_dc *dc, const struct dvk_cmd *c, int
 	struct dvk_proc *q;
 
 	*fresh = false;
-	if (!dvk_nr_ok(dc, nr) || DVK_EP_GEN(c->c_src) < 1)
+	if (!dvk_ep_ok(dc, c->c_src))
 		return EDVSRANGE;
 	q = dvk_slot(dc, nr);
 	if (!(q->usr.p_rts_flags & DVK_SLOT_FREE)) {

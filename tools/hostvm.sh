@@ -45,6 +45,9 @@ run options:
   --append "ARGS"   extra kernel command-line words (repeatable)
   --mem MB          guest RAM (default 1024)
   --smp N           guest CPUs (default 2)
+  --kernel FILE     boot FILE (a bzImage, e.g. the SMP debug kernel of
+                    uml/build-kernel.sh smp-kasan) instead of Debian's; its
+                    modules are whatever --add brings (not with --module)
   --timeout SEC     whole-run limit (default 600)
   --log FILE        save the complete console log (kernel messages included)
 Environment: B, HOSTVM_DIR, HOSTVM_ACCEL (default tcg; kvm).
@@ -180,17 +183,18 @@ cleanup() {
 }
 
 run() {
-	local rootfs=$B/rootfs mem=1024 smp=2 timeout=600 adds=() mods=() append=() a
+	local rootfs=$B/rootfs mem=1024 smp=2 timeout=600 adds=() mods=() append=() a kernel=
 	while (($#)); do
 		case $1 in
 		--) shift; break ;;
 		-h | --help) usage; exit 0 ;;
-		--rootfs | --add | --module | --append | --mem | --smp | --timeout | --log)
+		--rootfs | --add | --module | --append | --mem | --smp | --timeout | --log | --kernel)
 			(($# >= 2)) || die "run: $1 needs an argument"
 			case $1 in
 			--rootfs) rootfs=$2 ;; --add) adds+=("$2") ;; --module) mods+=("$2") ;;
 			--append) append+=("$2") ;; --mem) mem=$2 ;; --smp) smp=$2 ;;
 			--timeout) timeout=$2 ;; --log) log=$(realpath -m -- "$2") ;;
+			--kernel) kernel=$(realpath -m -- "$2") ;;
 			esac
 			shift 2 ;;
 		-*) die "run: unknown option $1 (see --help)" ;;
@@ -202,7 +206,12 @@ run() {
 	[[ -f $rootfs/sbin/init ]] || die "no $rootfs/sbin/init: build the rootfs (make rootfs) or pass --rootfs DIR"
 	grep -q dvs-cmd "$rootfs/sbin/init" || echo "hostvm: warning: $rootfs/sbin/init does not know dvs.run=cmd (an older build?)" >&2
 	rootfs=$(realpath -- "$rootfs")
-	ensure
+	if [[ -n $kernel ]]; then
+		[[ -f $kernel ]] || die "--kernel $kernel: no such file"
+		((${#mods[@]} == 0)) || die "--module is for Debian's kernel; with --kernel, --add the modules"
+	else
+		ensure
+	fi
 
 	tmp=$(mktemp -d /tmp/hostvm.XXXXXX)
 	trap cleanup EXIT
@@ -227,8 +236,11 @@ run() {
 
 	# console_msg_format=syslog puts "<level>" before kernel lines on the
 	# console, so they can be told apart from the command's output (and dmesg's).
-	local accel=${HOSTVM_ACCEL:-tcg} cpu=() kernel=$root/boot/vmlinux-$rel
-	[[ -f $kernel ]] || kernel=$root/boot/vmlinuz-$rel
+	local accel=${HOSTVM_ACCEL:-tcg} cpu=()
+	if [[ -z $kernel ]]; then
+		kernel=$root/boot/vmlinux-$rel
+		[[ -f $kernel ]] || kernel=$root/boot/vmlinuz-$rel
+	fi
 	[[ $accel = kvm ]] && cpu=(-cpu host)
 	local cmdline="console=ttyS0 console_msg_format=syslog rdinit=/sbin/init panic=-1 dvs.run=cmd ${append[*]}"
 	: >"$tmp/console"

@@ -281,7 +281,7 @@ static void getep_and_procinfo(void)
 	ep = dvk_bind(T_DC, 3);
 	idle = t_fork(child_idle, NULL);
 	T_EQ(dvk_getep(idle), EDVSNOTBIND);
-	T_EQ(dvk_getep(0), EDVSBADRANGE);
+	T_EQ(dvk_getep(0), EDVSBADPID);
 	T_EQ(dvk_getep(99999), EDVSBADPID);
 	int ep2 = dvk_lclbind(T_DC, idle, -2);		/* a task slot */
 	T_EQ(DVK_EP_NR(ep2), -2);

@@ -568,9 +568,12 @@ static int child_woken(void *arg)
 
 static void wakeup(void)
 {
+	struct dc_usr dc1 = t_dc0;
 	int srv, me;
 	pid_t s;
 
+	dc1.dc_dcid = 1;
+	strcpy(dc1.dc_name, "DC1");
 	t_up();
 	me = dvk_bind(T_DC, CLI);
 	t_sync_init();
@@ -582,7 +585,10 @@ static void wakeup(void)
 	T_EQ(dvk_wakeup(T_DC, srv), EDVSPROCRUN);
 	t_sync_post();
 	T_EQ(dvk_wakeup(T_DC, me), EDVSBADPROC);
-	T_EQ(dvk_wakeup(1, srv), EDVSBADDCID);
+	T_EQ(dvk_wakeup(1, srv), EDVSDCNOTRUN);		/* no DC 1 */
+	T_EQ(dvk_dc_init(&dc1), 0);
+	T_EQ(dvk_wakeup(1, srv), EDVSBADDCID);		/* not the caller's DC */
+	T_EQ(dvk_dc_end(1), 0);
 	T_EQ(t_join(s), 0);
 	t_down();
 }
