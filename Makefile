@@ -36,7 +36,7 @@ GUEST_TESTS := $(patsubst tests/guest/%.c,$(B)/guest-tests/%,$(filter-out tests/
 HOST_TESTS  := $(patsubst tests/host/%.c,$(B)/host-tests/%,$(wildcard tests/host/*.c))
 
 
-.PHONY: all deps demo test bench fuzz kernel kernel-test kernel-mod modules modules-uml modules-debian lib tools rootfs clean install help
+.PHONY: all deps demo test bench fuzz kernel kernel-test kernel-mod kernel-smp modules modules-uml modules-debian modules-smp lib tools rootfs clean install help
 .DELETE_ON_ERROR:
 
 all: linux lib tools rootfs
@@ -56,18 +56,27 @@ kernel-test:
 	@DVS_BUILD=$(abspath $(B)) JOBS=$(JOBS) uml/build-kernel.sh test
 kernel-mod:
 	@DVS_BUILD=$(abspath $(B)) JOBS=$(JOBS) uml/build-kernel.sh mod
+# x86_64 SMP debug kernels for the host VM (KASAN + kmemleak, KCSAN; lockdep in both).
+SMP_FLAVOURS := smp-kasan smp-kcsan
+kernel-smp:
+	@for f in $(SMP_FLAVOURS); do DVS_BUILD=$(abspath $(B)) JOBS=$(JOBS) uml/build-kernel.sh $$f || exit 1; done
 
 # ---- dvk.ko and the test module, for the kernels the tests boot ------------
 #   uml-test: over the test kernel's built-in core (objective 3)
 #   uml-mod:  the whole core, for the UML kernel without DVKIPC
 #   debian:   the whole core, for Debian's kernel in the host VM
-modules: modules-uml modules-debian
+#   smp-*:    the whole core, for the SMP debug kernels in the host VM
+modules: modules-uml modules-debian modules-smp
 modules-uml: kernel-test kernel-mod
 	@$(MAKE) --no-print-directory -C host-mod TESTS=1 KDIR=$(abspath $(B))/kernel-test OUT=$(abspath $(B))/host-mod/uml-test
 	@$(MAKE) --no-print-directory -C host-mod TESTS=1 KDIR=$(abspath $(B))/kernel-mod OUT=$(abspath $(B))/host-mod/uml-mod
 modules-debian:
 	@kdir=$$(B=$(B) tools/hostvm.sh kdir) && \
 	$(MAKE) --no-print-directory -C host-mod TESTS=1 KDIR=$$kdir OUT=$(abspath $(B))/host-mod/debian
+modules-smp: kernel-smp
+	@for f in $(SMP_FLAVOURS); do \
+		$(MAKE) --no-print-directory -C host-mod TESTS=1 KDIR=$(abspath $(B))/kernel-$$f \
+			OUT=$(abspath $(B))/host-mod/$$f || exit 1; done
 
 # ---- libdvk ----------------------------------------------------------------
 lib: $(B)/lib/libdvk.a $(B)/lib/libdvk.so $(B)/lib/dvk.pc

@@ -11,9 +11,12 @@
 # 4. dvk.ko: over the test kernel's built-in core (objective 3, ioctl door
 #    only); as the whole DVK in a UML kernel without DVKIPC (the in-guest
 #    suite again, through /dev/dvk, then load/unload and the kernel-thread
-#    endpoint); the same on Debian's real kernel in the host VM (QEMU).
-# Any kernel report (WARNING, BUG, KASAN, lockdep, Oops, panic) in a guest log
-# fails the run. Logs are kept in $B/test-logs/.
+#    endpoint); the same on Debian's real kernel in the host VM (QEMU);
+# 5. the SMP debug kernels (x86_64, KASAN + kmemleak, KCSAN; lockdep in
+#    both) with 4 vCPUs in the host VM: dvk.ko's suite and life cycle.
+# Any kernel report (tools/kernel-reports.sh: WARNING, BUG, KASAN, KCSAN,
+# lockdep, Oops, panic) in a guest log fails the run, and so does a leak
+# kmemleak finds after a suite. Logs are kept in $B/test-logs/.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -52,7 +55,8 @@ count() {
 }
 
 # Kernel reports that fail a run. Each match is printed with context.
-reports='WARNING:|BUG:|KASAN|UBSAN|Oops|Kernel panic|general protection|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|lockdep|INFO: task .* blocked|Call Trace'
+. tools/kernel-reports.sh
+reports=$kernel_reports
 scan_kernel_log() {	# scan_kernel_log name log
 	if grep -Eq "$reports" "$2"; then
 		result FAIL "$1/no-kernel-reports" "see $2"
@@ -60,6 +64,16 @@ scan_kernel_log() {	# scan_kernel_log name log
 	else
 		result PASS "$1/no-kernel-reports"
 	fi
+}
+
+# A kernel built with kmemleak must have said something of it.
+need_kmemleak() {	# need_kmemleak NAME LOG CHECK...
+	local name=$1 log=$2 c
+	shift 2
+	for c; do
+		grep -Eq "^(PASS|FAIL): kmemleak/$c" "$log" ||
+			result FAIL "$name/kmemleak-$c-ran" "no kmemleak result; see $log"
+	done
 }
 
 # boot_uml KERNEL LOG UMID TIMEOUT ARGS...: boot a guest on its own copy of
@@ -92,7 +106,7 @@ grep -q '^[A-Z]*: fuzz/' "$logs/run-fuzz.log" || result FAIL fuzz/wire "printed 
 echo "== guest tests (test kernel: KASAN, lockdep, KUnit)"
 log=$logs/guest-test.log
 start=$(date +%s)
-boot_uml "$B/kernel-test/linux" "$log" dvstest 900 dvs.run=test
+boot_uml "$B/kernel-test/linux" "$log" dvstest 900 dvs.run=test kmemleak=on
 rc=$?
 echo "   booted, tested and halted in $(( $(date +%s) - start )) s (exit $rc)"
 [ $rc = 0 ] && result PASS guest/clean-halt || result FAIL guest/clean-halt "exit $rc; see $log"
@@ -116,6 +130,7 @@ while IFS= read -r line; do
 	esac
 done <<< "$kunit"
 scan_kernel_log guest "$log"
+need_kmemleak guest "$log" suite
 
 echo "== node boot (./linux, the demo command line)"
 log=$logs/node-demo.log
@@ -188,7 +203,8 @@ cmd_done() {	# cmd_done NAME LOG RC
 }
 
 # Runs the whole in-guest suite through /dev/dvk, then the module's own tests.
-suite_then_module='insmod $M/dvk.ko && /usr/lib/dvs-tests/run-guest-tests; rmmod dvk; /usr/lib/dvs-tests/module-tests.sh core $M'
+# kmemleak, where the kernel has it, after the suite and after the life cycle.
+suite_then_module='insmod $M/dvk.ko && /usr/lib/dvs-tests/run-guest-tests; rmmod dvk; /usr/lib/dvs-tests/module-tests.sh core $M; /usr/lib/dvs-tests/kmemleak-check.sh check module-life-cycle'
 
 echo "== dvk.ko over the built-in core (test kernel: objective 3, kernel-thread endpoint)"
 log=$logs/module-door.log
@@ -343,6 +359,35 @@ tr -d '\r' < "$log" > "$log.txt" 2>/dev/null
 grep -q '^dvs-tests: end' "$log.txt" && result PASS hostvm/all-programs-ran ||
 	result FAIL hostvm/all-programs-ran "the run stopped early; see $log and $logs/module-hostvm.out"
 cmd_done hostvm "$log.txt" $rc
+
+# The SMP debug kernels (issue 12): x86_64 from the same source, 4 vCPUs,
+# lockdep in both, KASAN and kmemleak in one, KCSAN in the other (they
+# exclude each other). Any report fails the run, as everywhere.
+for k in smp-kasan smp-kcsan; do
+	echo "== dvk.ko on the $k kernel (x86_64, 4 vCPUs in the host VM): the suite through /dev/dvk, the fuzzer, the life cycle"
+	log=$logs/$k.log
+	m=$B/host-mod/$k
+	start=$(date +%s)
+	# On the KASAN kernel, last, a module that leaks on purpose: kmemleak must see it.
+	leak=() planted=
+	if [ $k = smp-kasan ]; then
+		leak=(--add "$B/kernel-$k/samples/kmemleak/kmemleak-test.ko:/lib/modules/dvk/kmemleak-test.ko")
+		planted='; insmod $M/kmemleak-test.ko; rmmod kmemleak_test; /usr/lib/dvs-tests/kmemleak-check.sh planted kmemleak-test'
+	fi
+	B=$B tools/hostvm.sh run --kernel "$B/kernel-$k/arch/x86/boot/bzImage" --smp 4 --mem 2048 \
+		--timeout 1500 --log "$log" --append dvs.doors=2 "${leak[@]}" \
+		--add "$m/dvk.ko:/lib/modules/dvk/dvk.ko" --add "$m/dvk_echo.ko:/lib/modules/dvk/dvk_echo.ko" \
+		-- sh -c "M=/lib/modules/dvk; ${suite_then_module}${planted}" > "$logs/$k.out" 2>&1
+	rc=$?
+	echo "   booted, tested and halted in $(( $(date +%s) - start )) s (exit $rc)"
+	tr -d '\r' < "$log" > "$log.txt" 2>/dev/null
+	grep -q 'smp: Brought up 1 node, 4 CPUs' "$log.txt" && result PASS "$k/4-cpus" ||
+		result FAIL "$k/4-cpus" "see $log"
+	grep -q '^dvs-tests: end' "$log.txt" && result PASS "$k/all-programs-ran" ||
+		result FAIL "$k/all-programs-ran" "the run stopped early; see $log and $logs/$k.out"
+	cmd_done "$k" "$log.txt" $rc
+	[ $k = smp-kasan ] && need_kmemleak "$k" "$log.txt" suite module-life-cycle kmemleak-test-seen
+done
 
 echo
 echo "$passed passed, $failed failed"

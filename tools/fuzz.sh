@@ -16,7 +16,8 @@ timeout --kill-after=5 $((secs + 300)) "$B/kernel-test/linux" umid=fuzz uml_dir=
 	ubd0="$work/root.img" root=/dev/ubda mem=256M con=null ssl=null con0=null,fd:1 \
 	dvs.run=cmd dvs.hostdir="$work" dvs.cmd=/host/cmd.sh < /dev/null 2>&1 | tr -d '\r' > "$log"
 grep -E '^(# test_fuzz|  [0-9]+ rounds|PASS|FAIL|  tests)' "$log"
-if grep -Eq 'WARNING:|BUG:|KASAN|Oops|lockdep|circular locking|Call Trace' "$log"; then
+. "$top/tools/kernel-reports.sh"
+if grep -Eq "$kernel_reports" "$log"; then
 	echo "fuzz: kernel reports in $log"
 	exit 1
 fi

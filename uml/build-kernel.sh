@@ -93,7 +93,7 @@ if [ "$(cat "$objdir/.dvs-config-stamp" 2>/dev/null)" != "$cfgstamp" ] || [ ! -f
 	quiet() { "$@" 2>&1 >/dev/null | { grep -v 'override: .* changes choice state' >&2 || true; }; }
 	quiet kmake $base
 	(cd "$objdir" && quiet "$src/scripts/kconfig/merge_config.sh" -m -O "$objdir" .config "${fragments[@]}")
-	kmake olddefconfig >/dev/null
+	quiet kmake olddefconfig
 	# Every symbol as the last fragment setting it says; "is not set" also
 	# holds when the symbol is not visible at all.
 	missing=$(cat "${fragments[@]}" | awk '
