@@ -26,7 +26,7 @@ GUEST_CFLAGS := $(CSTD) $(WARN) -O2 -g $(INC) -fsanitize=undefined -fsanitize-un
 # Host-side unit tests run under ASan and UBSan.
 SAN_CFLAGS   := $(CSTD) $(WARN) -O1 -g $(INC) -fsanitize=address,undefined -fno-omit-frame-pointer
 
-LIB_SRCS  := lib/libdvk.c lib/strerror.c
+LIB_SRCS  := lib/libdvk.c lib/strerror.c lib/compat.c
 ABI_HDRS  := $(wildcard include/dvk/*.h)
 LIB_OBJS  := $(LIB_SRCS:lib/%.c=$(B)/lib/%.o)
 PIC_OBJS  := $(LIB_SRCS:lib/%.c=$(B)/lib/%.pic.o)
@@ -102,7 +102,7 @@ install: lib
 	install -m755 $(B)/lib/libdvk.so.0 $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libdvk.so.0 $(DESTDIR)$(PREFIX)/lib/libdvk.so
 	install -m644 $(B)/lib/dvk.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
-	install -m644 include/dvk/dvk_abi.h include/dvk/dvk_errno.h include/dvk/libdvk.h $(DESTDIR)$(PREFIX)/include/dvk/
+	install -m644 include/dvk/dvk_abi.h include/dvk/dvk_errno.h include/dvk/libdvk.h include/dvk/compat.h $(DESTDIR)$(PREFIX)/include/dvk/
 
 # ---- tools and tests ---------------------------------------------------------
 tools: $(B)/tools/dvs $(B)/tools/dvs-ping $(B)/tools/dvs-bench $(B)/tools/dvs-proxy $(B)/tools/net-pingpong

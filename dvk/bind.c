@@ -330,7 +330,8 @@ long dvk_bind(int oper, int dcid, int pid, s32 ep, int nodeid, const char *name)
 
 	if (!READ_ONCE(dvk_dvs.initialized))
 		return EDVSDVSINIT;
-	if (oper != DVK_SELF_BIND && oper != DVK_LCL_BIND && oper != DVK_RMT_BIND)
+	if (oper != DVK_SELF_BIND && oper != DVK_LCL_BIND && oper != DVK_RMT_BIND &&
+	    oper != DVK_REPLICA_BIND)
 		return EDVSBINDTYPE;
 	ret = dvk_dc_find(dcid, false, &dc);
 	if (ret)
@@ -350,9 +351,6 @@ long dvk_bind(int oper, int dcid, int pid, s32 ep, int nodeid, const char *name)
 			goto out_put;
 		ret = EDVSBADNODEID;
 		if (nodeid < 0 || nodeid >= dvk_dvs.usr.d_nr_nodes || nodeid == local)
-			goto out_put;
-		ret = EDVSENDPOINT;
-		if (DVK_EP_GEN(ep) < 1)
 			goto out_put;
 	} else {
 		ret = EDVSBADNODEID;
@@ -430,7 +428,8 @@ relock:
 		p->usr.p_nodeid = local;
 		p->usr.p_lpid = task_pid_nr(p->task);
 		p->usr.p_vpid = task_pid_nr_ns(p->task, dc->pid_ns);
-		p->usr.p_misc_flags = p->task == p->task->group_leader ? 0 : DVK_MIS_THREAD;
+		p->usr.p_misc_flags = (p->task == p->task->group_leader ? 0 : DVK_MIS_THREAD) |
+				      (oper == DVK_REPLICA_BIND ? DVK_MIS_REPLICATED : 0);
 		get_task_comm(p->usr.p_name, p->task);
 		p->usr.p_rts_flags &= ~DVK_SLOT_FREE;
 		dvk_bound_locked(p);
@@ -527,21 +526,26 @@ static s32 dvk_self_ep(void)
 	return ep;
 }
 
-/* State of slot @nr as seen by wait4bind: 1 bound as @ep, 0 free, <0 error. */
-static int dvk_slot_state(struct dvk_dc *dc, int nr, s32 ep)
+/*
+ * State of slot @nr as seen by wait4bind: 1 bound as @ep (a bare slot
+ * number becomes the binding's endpoint), 0 free, <0 error.
+ */
+static int dvk_slot_state(struct dvk_dc *dc, int nr, s32 *ep)
 {
 	struct dvk_proc *p = dvk_slot(dc, nr);
 	int st;
 
 	spin_lock(&dc->lock);
-	if (!dc->running)
+	if (!dc->running) {
 		st = EDVSDCNOTRUN;
-	else if (p->usr.p_rts_flags & DVK_SLOT_FREE)
+	} else if (p->usr.p_rts_flags & DVK_SLOT_FREE) {
 		st = 0;
-	else if (p->usr.p_endpoint == ep)
+	} else if (DVK_EP_GEN(*ep) == 0) {
+		*ep = p->usr.p_endpoint;	/* a slot number: this binding */
 		st = 1;
-	else
-		st = EDVSENDPOINT;
+	} else {
+		st = p->usr.p_endpoint == *ep ? 1 : EDVSENDPOINT;
+	}
 	spin_unlock(&dc->lock);
 	return st;
 }
@@ -590,11 +594,11 @@ long dvk_wait4bind(int oper, s32 ep, long timeout_ms)
 		dvk_dc_put(dc);
 		return EDVSRANGE;
 	}
-	st = dvk_slot_state(dc, nr, ep);
+	st = dvk_slot_state(dc, nr, &ep);
 	if (oper == DVK_WAIT_BIND) {
 		if (st == 0 && timeout_ms != DVK_TIMEOUT_NOWAIT) {
 			r = wait_event_interruptible_timeout(dc->bind_wq,
-							     (st = dvk_slot_state(dc, nr, ep)) != 0, t);
+							     (st = dvk_slot_state(dc, nr, &ep)) != 0, t);
 			if (r <= 0)
 				st = dvk_wait_result(r, 0);
 		}
@@ -602,7 +606,7 @@ long dvk_wait4bind(int oper, s32 ep, long timeout_ms)
 	} else {
 		if (st == 1 && timeout_ms != DVK_TIMEOUT_NOWAIT) {
 			r = wait_event_interruptible_timeout(dc->bind_wq,
-							     (st = dvk_slot_state(dc, nr, ep)) != 1, t);
+							     (st = dvk_slot_state(dc, nr, &ep)) != 1, t);
 			if (r <= 0)
 				st = dvk_wait_result(r, 0);
 		}

@@ -299,6 +299,9 @@ long dvk_vcopy(s32 src_ep, unsigned long saddr, s32 dst_ep, unsigned long daddr,
 	ret = dvk_party_locked(dc, rq, dst_ep, EDVSDSTDIED, &dst);
 	if (ret)
 		goto out;
+	ret = EDVSENDPOINT;		/* the same slot by endpoint and by slot number */
+	if (src == dst)
+		goto out;
 	remote = (src->usr.p_rts_flags | dst->usr.p_rts_flags) & DVK_REMOTE;
 	ret = EDVSPERM;
 	if (remote ? current->flags & PF_KTHREAD : src->task == dst->task)

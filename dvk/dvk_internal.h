@@ -280,10 +280,14 @@ static inline bool dvk_nr_ok(const struct dvk_dc *dc, int nr)
 {
 	return nr >= -dc->usr.dc_nr_tasks && nr < dc->usr.dc_nr_procs;
 }
-/* An endpoint that can name a slot of @dc: slot in range, generation 1..max. */
+/*
+ * An endpoint that can name a slot of @dc: slot in range, generation
+ * 0..max. Generation 0 (the bare slot number) names the slot's current
+ * binding, as endpoints do in the original (docs/abi.md, "Addressing").
+ */
 static inline bool dvk_ep_ok(const struct dvk_dc *dc, s32 ep)
 {
-	return dvk_nr_ok(dc, DVK_EP_NR(ep)) && DVK_EP_GEN(ep) >= 1 &&
+	return dvk_nr_ok(dc, DVK_EP_NR(ep)) && DVK_EP_GEN(ep) >= 0 &&
 	       DVK_EP_GEN(ep) <= DVK_EP_GEN_MAX;
 }
 static inline struct dvk_proc *dvk_slot(struct dvk_dc *dc, int nr)

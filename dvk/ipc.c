@@ -95,6 +95,9 @@ int dvk_block_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_wait *w, 
  * @pp: set to the slot on success.
  * @dead_err: the result when the slot is free (its process died).
  *
+ * A bare slot number (generation 0) names whatever binding the slot has;
+ * callers keep the slot's own p_endpoint, never @ep, from then on.
+ *
  * Return: 0, EDVSRANGE (no such slot), @dead_err, or EDVSENDPOINT (a
  * stale endpoint: the slot is bound with another generation).
  */
@@ -108,7 +111,7 @@ int dvk_ep_lookup_locked(struct dvk_dc *dc, s32 ep, struct dvk_proc **pp, int de
 	p = dvk_slot(dc, nr);
 	if (p->usr.p_rts_flags & DVK_SLOT_FREE)
 		return dead_err;
-	if (p->usr.p_endpoint != ep)
+	if (DVK_EP_GEN(ep) && p->usr.p_endpoint != ep)
 		return EDVSENDPOINT;
 	*pp = p;
 	return 0;
@@ -322,9 +325,9 @@ static long dvk_do_send(int call, s32 dst_ep, struct dvk_message *m, long timeou
 		if (timeout_ms == DVK_TIMEOUT_NOWAIT)
 			return dvk_ipc_leave(dc, EDVSAGAIN);
 		p->usr.p_rts_flags |= DVK_SENDING | (rec ? DVK_RECEIVING : 0);
-		p->usr.p_sendto = dst_ep;
+		p->usr.p_sendto = dst->usr.p_endpoint;
 		if (rec)
-			p->usr.p_getfrom = dst_ep;
+			p->usr.p_getfrom = dst->usr.p_endpoint;
 		list_add_tail(&p->send_link, &dst->senders);
 	} else {
 		dvk_deliver_locked(dst, &w.msg);
@@ -333,7 +336,7 @@ static long dvk_do_send(int call, s32 dst_ep, struct dvk_message *m, long timeou
 			return dvk_ipc_leave(dc, 0);
 		/* Delivered: now wait for the reply. */
 		p->usr.p_rts_flags |= DVK_RECEIVING;
-		p->usr.p_getfrom = dst_ep;
+		p->usr.p_getfrom = dst->usr.p_endpoint;
 		list_add_tail(&p->rcv_link, &dst->rcv_waiters);
 		/* NOWAIT covers the send; once delivered, the reply is awaited. */
 		if (timeout_ms == DVK_TIMEOUT_NOWAIT)
@@ -457,7 +460,7 @@ static long dvk_do_receive(int call, s32 src_ep, struct dvk_message *m, long tim
 	if (timeout_ms == DVK_TIMEOUT_NOWAIT)
 		return dvk_ipc_leave(dc, EDVSAGAIN);
 	p->usr.p_rts_flags |= DVK_RECEIVING;
-	p->usr.p_getfrom = src_ep;
+	p->usr.p_getfrom = src ? src->usr.p_endpoint : DVK_ANY;
 	if (src)
 		list_add_tail(&p->rcv_link, &src->rcv_waiters);
 	ret = dvk_block_locked(dc, p, &w, &t, false);
@@ -618,12 +621,14 @@ EXPORT_SYMBOL_GPL(dvk_notify);
 /**
  * dvk_wakeup() - make a process blocked in receive(ANY) or rcvrqst return
  * EDVSWOKENUP; if it is not blocked so, its next such call will.
- * @dcid: the caller's DC.
+ * @dcid: the caller's DC; for an unbound caller with CAP_SYS_ADMIN (the
+ *	original's "wakeup from root"), any running DC.
  * @ep: the process to wake.
  *
  * Return: 0 when it was woken, EDVSPROCRUN when the wakeup was left
  * pending, or EDVSBADDCID (out of range, or not the caller's DC),
- * EDVSDCNOTRUN, EDVSBADPROC (itself), EDVSRMTPROC, the lookup errors.
+ * EDVSDCNOTRUN, EDVSNOTBIND (an unbound caller without CAP_SYS_ADMIN),
+ * EDVSBADPROC (itself), EDVSRMTPROC, the lookup errors.
  */
 long dvk_wakeup(int dcid, s32 ep)
 {
@@ -636,10 +641,17 @@ long dvk_wakeup(int dcid, s32 ep)
 		return ret;
 	dvk_dc_put(dc);
 	p = dvk_ipc_enter(DVK_WAKEUPEP, &dc, &ret);
-	if (!p)
-		return ret;
-	if (dcid != dc->usr.dc_dcid)
+	if (!p) {
+		/* An administrator wakes a process unbound, as in the original. */
+		if (ret != EDVSNOTBIND || !capable(CAP_SYS_ADMIN))
+			return ret;
+		ret = dvk_dc_find(dcid, false, &dc);
+		if (ret)
+			return ret;
+		spin_lock(&dc->lock);
+	} else if (dcid != dc->usr.dc_dcid) {
 		return dvk_ipc_leave(dc, EDVSBADDCID);
+	}
 	ret = dvk_peer_locked(dc, p, ep, EDVSNOTBIND, EDVSBADPROC, EDVSRMTPROC, &t);
 	if (ret)
 		return dvk_ipc_leave(dc, ret);

@@ -749,7 +749,8 @@ static int dvk_rmt_source_locked(struct dvk_dc *dc, const struct dvk_cmd *c, int
 	struct dvk_proc *q;
 
 	*fresh = false;
-	if (!dvk_ep_ok(dc, c->c_src))
+	/* A source names one binding: never a bare slot number. */
+	if (!dvk_ep_ok(dc, c->c_src) || DVK_EP_GEN(c->c_src) < 1)
 		return EDVSRANGE;
 	q = dvk_slot(dc, nr);
 	if (!(q->usr.p_rts_flags & DVK_SLOT_FREE)) {

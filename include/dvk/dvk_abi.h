@@ -105,9 +105,11 @@ struct dvk_ioc_args {
  * An endpoint names one binding of a slot: endpoint = gen << 15 + nr,
  * where nr is the slot number (tasks negative, processes from 0) and gen
  * the slot's generation, advanced on every bind within [1, DVK_EP_GEN_MAX].
- * Generation 0 is never used, so every valid endpoint is positive (no
- * collision with error codes) and a bare slot number is not an endpoint.
- * A stale endpoint (older generation) fails with EDVSENDPOINT.
+ * Binds never return generation 0, so every endpoint they give is positive
+ * (no collision with error codes); a stale one (older generation) fails
+ * with EDVSENDPOINT. Generation 0, the bare slot number, names whatever
+ * binding the slot has when a call starts (the original's addressing,
+ * <dvk/compat.h>; docs/abi.md, "Endpoints and addressing").
  */
 #define DVK_EP_GEN_SHIFT	15
 #define DVK_EP_NR_BIAS		(1 << (DVK_EP_GEN_SHIFT - 1))
@@ -190,7 +192,7 @@ struct dvs_usr {
 #define DVK_LCL_BIND		1
 #define DVK_RMT_BIND		2
 #define DVK_BKUP_BIND		3	/* reserved */
-#define DVK_REPLICA_BIND	4	/* reserved */
+#define DVK_REPLICA_BIND	4	/* a local bind, marked DVK_MIS_REPLICATED */
 #define DVK_USERMODE_BIND	5	/* reserved */
 
 /* wait4bind(oper, endpoint, timeout) */
@@ -215,6 +217,7 @@ struct dvs_usr {
 #define DVK_MIS_PROXY		0x0001
 #define DVK_MIS_CONNECTED	0x0002
 #define DVK_MIS_KTHREAD		0x0040
+#define DVK_MIS_REPLICATED	0x0080	/* bound by REPLICA_BIND */
 #define DVK_MIS_WOKENUP		0x0200
 #define DVK_MIS_THREAD		0x8000	/* bound per thread (tbind) */
 

@@ -88,12 +88,11 @@ static long resolve(struct arg a)
 	return 0;
 }
 
-/* Garbage as an endpoint: no slot, or no generation (1..0xffff). */
+/* Garbage as an endpoint: no slot, or no generation (0..0xffff; 0 is the slot number). */
 #define GARBAGE_EPS(call, pre, post, want)					\
 	{ call, "endpoint INT_MAX", { pre N(INT_MAX) post }, want },		\
 	{ call, "endpoint INT_MIN", { pre N(INT_MIN) post }, want },		\
 	{ call, "endpoint -32769", { pre N(-32769) post }, want },		\
-	{ call, "endpoint of generation 0", { pre N(DVK_ENDPOINT(0, 5)) post }, want }, \
 	{ call, "endpoint of slot 221", { pre N(DVK_ENDPOINT(1, 221)) post }, want }, \
 	{ call, "endpoint of slot -36", { pre N(DVK_ENDPOINT(1, -36)) post }, want }
 #define BAD_DCIDS(call, pre, post)						\
@@ -125,6 +124,8 @@ static const struct row rows[] = {
 	GARBAGE_EPS(DVK_SEND, , _ N(0) _ N(0) _ A(MSG) _ N(NOWAIT), EDVSRANGE),
 	{ DVK_SEND, "stale destination", { A(STALE), N(0), N(0), A(MSG), N(NOWAIT) }, EDVSENDPOINT },
 	{ DVK_SEND, "free destination", { A(FREE), N(0), N(0), A(MSG), N(NOWAIT) }, EDVSDSTDIED },
+	{ DVK_SEND, "free slot by number", { N(FREE_NR), N(0), N(0), A(MSG), N(NOWAIT) }, EDVSDSTDIED },
+	{ DVK_SEND, "itself by slot number", { N(ME_NR), N(0), N(0), A(MSG), N(NOWAIT) }, EDVSBADDEST },
 	{ DVK_SEND, "destination ANY", { N(DVK_ANY), N(0), N(0), A(MSG), N(NOWAIT) }, EDVSBADDEST },
 	{ DVK_SEND, "destination NONE", { N(DVK_NONE), N(0), N(0), A(MSG), N(NOWAIT) }, EDVSBADDEST },
 	{ DVK_SEND, "destination SELF", { N(DVK_SELF), N(0), N(0), A(MSG), N(NOWAIT) }, EDVSBADDEST },

@@ -425,7 +425,11 @@ static void remote_registration(void)
 	t_up();
 	T_EQ(dvk_rmtbind(T_DC, "far", ep, 0), EDVSBADNODEID);	/* the local node */
 	T_EQ(dvk_rmtbind(T_DC, "far", ep, 32), EDVSBADNODEID);
-	T_EQ(dvk_rmtbind(T_DC, "far", 20, 1), EDVSENDPOINT);	/* no generation */
+	/* By slot number (the original's way): registered as that number. */
+	T_EQ(dvk_rmtbind(T_DC, "far", 20, 1), 20);
+	T_EQ(dvk_getprocinfo(T_DC, 20, &p), 0);
+	T_EQ(p.p_endpoint, 20);
+	T_EQ(dvk_unbind(T_DC, 20), 0);
 	T_EQ(dvk_rmtbind(T_DC, "far", ep, 1), ep);
 	T_EQ(dvk_getprocinfo(T_DC, 20, &p), 0);
 	T_EQ(p.p_rts_flags, DVK_REMOTE);

@@ -111,7 +111,10 @@ static int slot_of(int id)
 static const int rslots[] = { 20, 21, 22, 150, 151 };
 #define NRSLOTS		((int)(sizeof(rslots) / sizeof(rslots[0])))
 
-/* An endpoint worth trying: a live one, a stale one, garbage, a remote or a magic one. */
+/*
+ * An endpoint worth trying: a live one, a stale one, a bare slot number
+ * (the slot's binding now), garbage, a remote or a magic one.
+ */
 static int target(uint64_t *s)
 {
 	int ep = atomic_load(&sh->ep[pick(s, NW)]);
@@ -120,6 +123,7 @@ static int target(uint64_t *s)
 	case 10: case 11: return DVK_ENDPOINT(1, rslots[pick(s, NRSLOTS)]);
 	case 0: return ep ? ep - (1 << DVK_EP_GEN_SHIFT) : DVK_ANY;	/* an older generation */
 	case 1: return (int)rnd(s);
+	case 3: return ep ? DVK_EP_NR(ep) : slot_of(pick(s, NW));	/* by slot number */
 	case 2: return (int[]){ DVK_ANY, DVK_NONE, DVK_SELF, DVK_ENDPOINT(1, 300) }[pick(s, 4)];
 	default: return ep ? ep : DVK_ENDPOINT(1, slot_of(pick(s, NW)));
 	}
@@ -150,7 +154,9 @@ static void check_msg(struct worker *w, const struct dvk_message *m, int me)
 	if (m->m_type != MAGIC && m->m_type != MAGIC_REC)
 		return;			/* a notification */
 	atomic_fetch_add(&sh->delivered, 1);
-	if (m->m_u.m1.i3 != me)
+	/* Sent to our endpoint, or to our slot by number (whoever holds it then). */
+	if (m->m_u.m1.i3 != me &&
+	    (DVK_EP_GEN(m->m_u.m1.i3) != 0 || DVK_EP_NR(m->m_u.m1.i3) != DVK_EP_NR(me)))
 		violation("worker %d (ep %d) got a message for ep %d", w->id, me, m->m_u.m1.i3);
 	if (from >= NSENDERS) {
 		violation("a message from no worker (%d)", from);

@@ -226,7 +226,8 @@ static void bad_endpoints(void)
 	T_EQ(dvk_send_T(DVK_ENDPOINT(1, 50), &m, 0), EDVSDSTDIED);	/* free slot */
 	T_EQ(dvk_send_T(DVK_ENDPOINT(1, 221), &m, 0), EDVSRANGE);
 	T_EQ(dvk_send_T(DVK_ENDPOINT(1, -36), &m, 0), EDVSRANGE);
-	T_EQ(dvk_send_T(50, &m, 0), EDVSRANGE);			/* a slot number */
+	T_EQ(dvk_send_T(50, &m, 0), EDVSDSTDIED);		/* a free slot by number */
+	T_EQ(dvk_send_T(SRV, &m, 0), EDVSBADDEST);		/* itself by slot number */
 	T_EQ(dvk_send_T(DVK_ENDPOINT(2, SRV), &m, 0), EDVSENDPOINT);	/* other generation */
 	T_EQ(dvk_receive_T(me, &m, 0), EDVSENDPOINT);
 	T_EQ(dvk_receive_T(DVK_NONE, &m, 0), EDVSENDPOINT);
