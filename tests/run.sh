@@ -332,6 +332,13 @@ if [ $rc = 0 ] && grep -q "^\[node 0\] Done: node 1's client reached node 0's se
 else
 	result FAIL demo/send-receive-and-sendrec-over-the-bridge "exit $rc; see $log"
 fi
+# What a class reads: each node called by one name on both sides, no shell noise.
+if grep -Eq '^\[node 1\] +0 node0 ' "$log" && grep -Eq '^\[node 0\] +1 node1 ' "$log" &&
+	! grep -q 'Terminated' "$log"; then
+	result PASS demo/one-name-per-node-no-shell-noise
+else
+	result FAIL demo/one-name-per-node-no-shell-noise "see $log"
+fi
 scan_kernel_log demo "$B/demo-vm.log"
 
 echo "== DKMS: the source tree of make -C host-mod dkms-src, built as dkms.conf says"

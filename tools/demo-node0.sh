@@ -7,6 +7,9 @@
 ko=$1 linux=$2 img=$3 work=$4
 say() { printf '\n[node 0] %s\n' "$*"; }
 run() { printf '[node 0] $ %s\n' "$*"; "$@"; }
+# The same for a command left running: exec'd, so no shell waits for it and
+# prints "Terminated" when the demo stops it.
+run_bg() { printf '[node 0] $ %s\n' "$*"; exec "$@"; }
 # Prefix each line as it comes (busybox sed buffers into a pipe).
 prefix() { while IFS= read -r l; do printf '%s%s\n' "$1" "$l"; done; }
 
@@ -32,7 +35,7 @@ run dvs rmtbind --dc 0 --endpoint 32770 --node 1 --name client > /dev/null || ex
 
 say "4. The proxy that links node 0 to node 1, over node 1's bridge socket."
 mkdir -p "$work/uml"
-run dvs-proxy --umid 1=node1/guest1 --uml-dir "$work/uml" --dc 0 --quiet &
+run_bg dvs-proxy --umid 1=node1/node1 --uml-dir "$work/uml" --dc 0 --quiet &
 sleep 0.5
 
 say "5. Node 1: a User-Mode Linux guest, an ordinary process here, started as:"

@@ -11,8 +11,8 @@ done
 say "node 1 is up: a UML guest, DVS node 1 (its init ran 'dvs init --node 1')"
 dvs dc-init --dc 0 --name CLASS > /dev/null || exit 1
 say "6. Its proxy talks to node 0 through /dev/uml01 (the bridge), one frame per write:"
-echo "|   \$ dvs-proxy --transport uml --peer 0/host --dc 0"
-dvs-proxy --transport uml --peer 0/host --dc 0 --quiet &
+echo "|   \$ dvs-proxy --transport uml --peer 0/node0 --dc 0"
+dvs-proxy --transport uml --peer 0/node0 --dc 0 --quiet &
 say "7. Node 0's server is endpoint $ep there; here it is registered as remote:"
 dvs rmtbind --dc 0 --endpoint "$ep" --node 0 --name server 2>&1 | out
 say "8. A client in slot 2 sends 3 messages (send/receive), then 10 requests (sendrec):"
