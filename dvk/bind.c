@@ -352,6 +352,10 @@ long dvk_bind(int oper, int dcid, int pid, s32 ep, int nodeid, const char *name)
 		ret = EDVSBADNODEID;
 		if (nodeid < 0 || nodeid >= dvk_dvs.usr.d_nr_nodes || nodeid == local)
 			goto out_put;
+		/* By number, a task slot would return a negative "endpoint". */
+		ret = EDVSENDPOINT;
+		if (DVK_EP_GEN(ep) == 0 && nr < 0)
+			goto out_put;
 	} else {
 		ret = EDVSBADNODEID;
 		if (nodeid != DVK_LOCALNODE && nodeid != local)

@@ -96,7 +96,10 @@ int dvk_block_locked(struct dvk_dc *dc, struct dvk_proc *p, struct dvk_wait *w, 
  * @dead_err: the result when the slot is free (its process died).
  *
  * A bare slot number (generation 0) names whatever binding the slot has;
- * callers keep the slot's own p_endpoint, never @ep, from then on.
+ * callers keep the slot's own p_endpoint, never @ep, from then on. A remote
+ * slot registered by its number (rmtbind of a slot number: p_endpoint of
+ * generation 0) stands for whatever binding that slot has on its node, so
+ * any generation names it.
  *
  * Return: 0, EDVSRANGE (no such slot), @dead_err, or EDVSENDPOINT (a
  * stale endpoint: the slot is bound with another generation).
@@ -111,7 +114,7 @@ int dvk_ep_lookup_locked(struct dvk_dc *dc, s32 ep, struct dvk_proc **pp, int de
 	p = dvk_slot(dc, nr);
 	if (p->usr.p_rts_flags & DVK_SLOT_FREE)
 		return dead_err;
-	if (DVK_EP_GEN(ep) && p->usr.p_endpoint != ep)
+	if (DVK_EP_GEN(ep) && DVK_EP_GEN(p->usr.p_endpoint) && p->usr.p_endpoint != ep)
 		return EDVSENDPOINT;
 	*pp = p;
 	return 0;

@@ -169,7 +169,7 @@ int dvk_rcopy_rqtr_locked(struct dvk_dc *dc, s32 rqtr, int rnode, struct dvk_pro
 	struct dvk_proc *r;
 	int ret = EDVSNOTBIND;
 
-	if (!dvk_ep_lookup_locked(dc, rqtr, &r, EDVSNOTBIND) &&
+	if (DVK_EP_GEN(rqtr) >= 1 && !dvk_ep_lookup_locked(dc, rqtr, &r, EDVSNOTBIND) &&
 	    (r->usr.p_rts_flags & DVK_REMOTE) && r->usr.p_nodeid == rnode) {
 		ret = 0;
 		if (!dvk_call_allowed(r, DVK_VCOPY))

@@ -758,7 +758,8 @@ static int dvk_rmt_source_locked(struct dvk_dc *dc, const struct dvk_cmd *c, int
 			return EDVSLCLPROC;
 		if (q->usr.p_nodeid != node)
 			return EDVSNONODE;
-		if (q->usr.p_endpoint != c->c_src)
+		/* Registered by number: any binding of the slot there is it. */
+		if (q->usr.p_endpoint != c->c_src && DVK_EP_GEN(q->usr.p_endpoint))
 			dvk_rmt_rebind_locked(dc, q, c->c_src, node);
 		*qp = q;
 		return 0;

@@ -6,6 +6,7 @@
  * libdvk's function, not compat.h's macro of the same name.
  */
 #include <signal.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,8 +31,8 @@ static int ep_result(int r)
 
 int dvk_compat_bind_X(int oper, int dcid, int pid, int ep, int nodeid)
 {
-	if (oper == DVK_SELF_BIND)
-		pid = 0;
+	if (oper == DVK_SELF_BIND && pid == -1)
+		pid = 0;		/* the caller's process (a thread id: that thread) */
 	else if (pid == -1 && (oper == DVK_LCL_BIND || oper == DVK_REPLICA_BIND))
 		pid = getpid();		/* the original's "myself" */
 	return ep_result((dvk_bind_X)(oper, dcid, pid, ep, nodeid));
@@ -59,36 +60,76 @@ int dvk_compat_wait4bind_X(int oper, int ep, long timeout_ms)
 	return oper == DVK_WAIT_BIND ? ep_result(r) : r;
 }
 
+/* Is task @tid (a pid in this namespace) a thread of the calling process? */
+static int own_thread(int tid)
+{
+	char path[64], line[128];
+	int tgid = -1;
+	FILE *f;
+
+	if (tid == getpid())
+		return 1;
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid == getpid();
+}
+
 /*
- * The original's unbind: the caller's own slot or a remote one at once;
- * another local process is sent SIGTERM and the caller waits, at most
- * @timeout_ms, until that process has unbound (as it does when it exits).
+ * The original's unbind: the caller's own slot (its process's or one of
+ * its threads') or a remote one at once; another local process is sent
+ * SIGTERM (this needs the right to signal it) and the caller then waits,
+ * at most @timeout_ms, until that binding is gone: the slot free or bound
+ * again. Pids are those of the caller's namespace (the original's tools
+ * ran as root in the DC's creator's).
  */
 int dvk_compat_unbind_T(int dcid, int ep, long timeout_ms)
 {
 	struct proc_usr p;
-	int self = (dvk_getep)(getpid()), r;
+	long waited = 0;
+	int r, bound;
 
-	if (ep == DVK_SELF || (self > 0 && DVK_EP_NR(self) == DVK_EP_NR(ep)))
+	if (ep == DVK_SELF)
 		return (dvk_unbind)(dcid, ep);
 	r = (dvk_getprocinfo)(dcid, DVK_EP_NR(ep), &p);
 	if (r)
 		return r;
 	if (p.p_rts_flags & DVK_SLOT_FREE)
 		return EDVSNOTBIND;
-	if (p.p_rts_flags & DVK_REMOTE)
+	if ((p.p_rts_flags & DVK_REMOTE) || own_thread(p.p_vpid))
 		return (dvk_unbind)(dcid, ep);
-	if (p.p_lpid <= 0 || kill(p.p_lpid, SIGTERM))
+	bound = p.p_endpoint;
+	if (p.p_vpid <= 0 || kill(p.p_vpid, SIGTERM))
 		return EDVSBADPID;
-	return (dvk_wait4bind_T)(DVK_WAIT_UNBIND, ep, timeout_ms);
+	for (;;) {
+		r = (dvk_getprocinfo)(dcid, DVK_EP_NR(ep), &p);
+		if (r)
+			return r;
+		if ((p.p_rts_flags & DVK_SLOT_FREE) || p.p_endpoint != bound)
+			return 0;
+		if (timeout_ms != DVK_TIMEOUT_FOREVER && waited >= timeout_ms)
+			return EDVSTIMEDOUT;
+		usleep(10 * 1000);
+		waited += 10;
+	}
 }
 
 int dvk_compat_getprocinfo(int dcid, int nr, proc_usr_t *p)
 {
 	int r = (dvk_getprocinfo)(dcid, nr, p);
 
-	if (!r && !(p->p_rts_flags & DVK_SLOT_FREE))
+	if (!r && !(p->p_rts_flags & DVK_SLOT_FREE)) {
 		p->p_endpoint = DVK_EP_NR(p->p_endpoint);
+		if (p->p_getfrom != DVK_ANY && p->p_getfrom != DVK_NONE)
+			p->p_getfrom = DVK_EP_NR(p->p_getfrom);
+		if (p->p_sendto != DVK_NONE)
+			p->p_sendto = DVK_EP_NR(p->p_sendto);
+	}
 	return r;
 }
 

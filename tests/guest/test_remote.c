@@ -212,6 +212,72 @@ static void sendrec_in(void)
 	t_down();
 }
 
+/* Slot 12 of node 1, registered by its number (the original's way). */
+#define RNUM		12
+
+static int client_by_number(void *arg)
+{
+	struct dvk_message m = { .m_type = 100 };
+
+	(void)arg;
+	C_EQ(dvk_bind(T_DC, CLI_NR) > 0, 1);
+	C_EQ(dvk_sendrec_T(RNUM, &m, 5000), 0);
+	C_EQ(m.m_source, RNUM);
+	C_EQ(m.m_type, 301);
+	return 0;
+}
+
+static int server_from_number(void *arg)
+{
+	struct dvk_message m;
+
+	(void)arg;
+	C_EQ(dvk_bind(T_DC, SRV_NR) > 0, 1);
+	C_EQ(dvk_receive(DVK_ANY, &m), 0);
+	C_EQ(m.m_source, RNUM);
+	return 0;
+}
+
+/*
+ * A remote slot registered by number stands for whatever binding that slot
+ * has on its node: frames to it carry the number, frames from any
+ * generation of it are it (no rebind, so a caller waiting on it keeps
+ * waiting for the right reply), and messages from it carry the number.
+ */
+static void registered_by_number(void)
+{
+	struct dvk_cmd c, r;
+	struct proc_usr p;
+	pid_t pid;
+
+	up_with_node1();
+	T_EQ(dvk_rmtbind(T_DC, "task", -3, RNODE), EDVSENDPOINT);	/* not a task slot */
+	T_EQ(dvk_rmtbind(T_DC, "rnum", RNUM, RNODE), RNUM);
+	pid = t_fork(client_by_number, NULL);
+	c = next_cmd();
+	T_EQ(c.c_cmd, DVK_CMD_SNDREC_MSG);
+	T_EQ(c.c_dst, RNUM);				/* node 1 resolves the number */
+	r = from1(DVK_CMD_REPLY_MSG, DVK_ENDPOINT(3, RNUM), c.c_src, c.c_id);
+	r.c_msg.m_type = 301;
+	T_EQ(dvk_put2lcl(&r, NULL), 0);
+	T_EQ(t_join(pid), 0);
+	T_EQ(dvk_getprocinfo(T_DC, RNUM, &p), 0);
+	T_EQ(p.p_endpoint, RNUM);			/* still the registration by number */
+	T_TRUE(!strcmp(p.p_name, "rnum"));
+	/* Another generation of it sends to a local server: it is the same slot. */
+	pid = t_fork(server_from_number, NULL);
+	T_TRUE(t_wait_flags(T_DC, SRV_NR, DVK_RECEIVING));
+	c = from1(DVK_CMD_SEND_MSG, DVK_ENDPOINT(4, RNUM), srv_ep(), 78);
+	T_EQ(dvk_put2lcl(&c, NULL), 0);
+	T_EQ(t_join(pid), 0);
+	r = next_cmd();
+	T_EQ(r.c_cmd, DVK_CMD_SEND_ACK);
+	T_EQ(r.c_rcode, 0);
+	T_EQ(dvk_getprocinfo(T_DC, RNUM, &p), 0);
+	T_EQ(p.p_endpoint, RNUM);
+	t_down();
+}
+
 /* A queued remote send waits for the receiver; taking it sends the ack. */
 static void send_in_queued(void)
 {
@@ -1381,6 +1447,7 @@ int main(void)
 	T_RUN(send_out_acked);
 	T_RUN(sendrec_out);
 	T_RUN(sendrec_in);
+	T_RUN(registered_by_number);
 	T_RUN(send_in_queued);
 	T_RUN(rejections);
 	T_RUN(proxy_checks);
