@@ -245,7 +245,7 @@ void dvk_exit_hook_exit(void)
 }
 
 /* The task a bind names: @pid in the DC's namespace, or the caller. */
-static struct task_struct *dvk_bind_target(struct dvk_dc *dc, int oper, int pid)
+struct task_struct *dvk_bind_target(struct dvk_dc *dc, int oper, int pid)
 {
 	struct task_struct *t;
 
@@ -296,6 +296,83 @@ static bool dvk_may_bind(struct dvk_dc *dc, struct task_struct *target, int nr)
 	ok = uid_eq(__task_cred(target)->euid, dc->owner);
 	rcu_read_unlock();
 	return ok;
+}
+
+/*
+ * Bind local task @target to the free slot @p with generation @gen; the
+ * slot takes over the reference to @target on success. dc->lock held, and
+ * no grace period pending on @p (@p->unbind_gp clear).
+ * Return: 0, EDVSBUSY (@target is bound already), EDVSBADPID (exiting).
+ */
+static int dvk_bind_task_locked(struct dvk_proc *p, struct task_struct *target, int oper,
+				u16 gen)
+{
+	struct dvk_dc *dc = p->dc;
+	struct dvk_proc *other;
+
+	/* Re-check under the lock: a racing bind of the same task. */
+	spin_lock(&dvk_bind_lock);
+	hash_for_each_possible(dvk_bindings, other, bind_node, (unsigned long)target) {
+		if (other->task == target) {
+			spin_unlock(&dvk_bind_lock);
+			return EDVSBUSY;
+		}
+	}
+	p->task = target;
+	hash_add_rcu(dvk_bindings, &p->bind_node, (unsigned long)target);
+	/*
+	 * A task past its exit probe would stay bound forever. The probe
+	 * runs after PF_EXITING with a barrier before its lookup: either it
+	 * sees this entry, or we see the flag.
+	 */
+	smp_mb();
+	if (target->flags & PF_EXITING) {
+		hash_del_rcu(&p->bind_node);
+		p->unbind_rcu = get_state_synchronize_rcu();
+		p->unbind_gp = true;
+		p->task = NULL;
+		spin_unlock(&dvk_bind_lock);
+		return EDVSBADPID;
+	}
+	spin_unlock(&dvk_bind_lock);
+	p->gen = gen;
+	p->usr.p_endpoint = DVK_ENDPOINT(p->gen, p->usr.p_nr);
+	p->usr.p_nodeid = dvk_dvs.usr.d_nodeid;
+	p->usr.p_lpid = task_pid_nr(p->task);
+	p->usr.p_vpid = task_pid_nr_ns(p->task, dc->pid_ns);
+	p->usr.p_misc_flags = (p->task == p->task->group_leader ? 0 : DVK_MIS_THREAD) |
+			      (oper == DVK_REPLICA_BIND ? DVK_MIS_REPLICATED : 0);
+	get_task_comm(p->usr.p_name, p->task);
+	p->usr.p_rts_flags &= ~DVK_SLOT_FREE;
+	dvk_bound_locked(p);
+	return 0;
+}
+
+/**
+ * dvk_migr_bind_locked() - MIGRATE commit on the endpoint's new node: local
+ * task @target takes remote slot @p's place with the same endpoint; the
+ * slot takes over the reference to @target on success. dc->lock held, no
+ * grace period pending on @p.
+ * @p: the slot, a remote registration (of the node the endpoint leaves).
+ * @target: the process that now holds the endpoint here.
+ *
+ * Return: 0, or EDVSBUSY / EDVSBADPID, the registration then unchanged.
+ */
+int dvk_migr_bind_locked(struct dvk_proc *p, struct task_struct *target)
+{
+	struct dvk_priv priv = p->priv;
+	s32 ep = p->usr.p_endpoint;
+	int node = p->usr.p_nodeid, ret;
+	char name[DVK_NAME_LEN];
+
+	strscpy(name, p->usr.p_name, sizeof(name));
+	dvk_unbind_locked(p, EDVSNOTBIND);
+	ret = dvk_bind_task_locked(p, target, DVK_LCL_BIND, DVK_EP_GEN(ep));
+	if (ret) {
+		dvk_bind_remote_locked(p, ep, node, name);
+		p->priv = priv;
+	}
+	return ret;
 }
 
 /**
@@ -399,44 +476,10 @@ relock:
 		goto relock;
 	}
 	if (target) {
-		/* Re-check under the lock: a racing bind of the same task. */
-		spin_lock(&dvk_bind_lock);
-		hash_for_each_possible(dvk_bindings, other, bind_node, (unsigned long)target) {
-			if (other->task == target) {
-				spin_unlock(&dvk_bind_lock);
-				ret = EDVSBUSY;
-				goto out_unlock;
-			}
-		}
-		p->task = target;
-		hash_add_rcu(dvk_bindings, &p->bind_node, (unsigned long)target);
-		/*
-		 * A task past its exit probe would stay bound forever. The probe
-		 * runs after PF_EXITING with a barrier before its lookup: either it
-		 * sees this entry, or we see the flag.
-		 */
-		smp_mb();
-		if (target->flags & PF_EXITING) {
-			hash_del_rcu(&p->bind_node);
-			p->unbind_rcu = get_state_synchronize_rcu();
-			p->unbind_gp = true;
-			p->task = NULL;
-			spin_unlock(&dvk_bind_lock);
-			ret = EDVSBADPID;
+		ret = dvk_bind_task_locked(p, target, oper, DVK_EP_NEXT_GEN(p->gen));
+		if (ret)
 			goto out_unlock;
-		}
-		spin_unlock(&dvk_bind_lock);
 		target = NULL;		/* the slot owns the reference now */
-		p->gen = DVK_EP_NEXT_GEN(p->gen);
-		p->usr.p_endpoint = DVK_ENDPOINT(p->gen, nr);
-		p->usr.p_nodeid = local;
-		p->usr.p_lpid = task_pid_nr(p->task);
-		p->usr.p_vpid = task_pid_nr_ns(p->task, dc->pid_ns);
-		p->usr.p_misc_flags = (p->task == p->task->group_leader ? 0 : DVK_MIS_THREAD) |
-				      (oper == DVK_REPLICA_BIND ? DVK_MIS_REPLICATED : 0);
-		get_task_comm(p->usr.p_name, p->task);
-		p->usr.p_rts_flags &= ~DVK_SLOT_FREE;
-		dvk_bound_locked(p);
 	} else {
 		dvk_bind_remote_locked(p, ep, nodeid, name);
 	}

@@ -335,6 +335,12 @@ DVK_CALL(vcopy)
 	return dvk_vcopy(first, second, (s32)third, (unsigned long)ptr, fifth);
 }
 
+/* migrate(first = oper, second = pid, third = dcid, ptr = endpoint, fifth = node) */
+DVK_CALL(migrate)
+{
+	return dvk_migrate(first, (int)second, (int)third, (s32)(long)ptr, fifth);
+}
+
 static const dvk_call_fn dvk_calls[DVK_NR_CALLS] = {
 	[DVK_DCINIT]		= dvk_call_dc_init,
 	[DVK_SEND]		= dvk_call_send,
@@ -368,6 +374,7 @@ static const dvk_call_fn dvk_calls[DVK_NR_CALLS] = {
 	[DVK_GETPROXYINFO]	= dvk_call_getproxyinfo,
 	[DVK_GET2RMT]		= dvk_call_get2rmt,
 	[DVK_PUT2LCL]		= dvk_call_put2lcl,
+	[DVK_MIGRATE]		= dvk_call_migrate,
 };
 
 /**

@@ -273,13 +273,14 @@ static int dvk_party_locked(struct dvk_dc *dc, struct dvk_proc *rq, s32 ep, int 
 long dvk_vcopy(s32 src_ep, unsigned long saddr, s32 dst_ep, unsigned long daddr, long bytes)
 {
 	struct mm_struct *smm = NULL, *dmm = NULL;
-	struct dvk_proc *rq, *src, *dst;
+	struct dvk_proc *rq, *src, *dst, *moving;
+	long chunk, t = MAX_SCHEDULE_TIMEOUT;
+	int ret, replays = 0;
 	s32 sep, dep, rep;
 	struct dvk_dc *dc;
 	bool remote;
-	long chunk;
-	int ret;
 
+again:
 	rq = dvk_ipc_enter(DVK_VCOPY, &dc, &ret);
 	if (!rq)
 		return ret;
@@ -302,6 +303,9 @@ long dvk_vcopy(s32 src_ep, unsigned long saddr, s32 dst_ep, unsigned long daddr,
 	ret = EDVSENDPOINT;		/* the same slot by endpoint and by slot number */
 	if (src == dst)
 		goto out;
+	moving = dvk_migrating_locked(src) ? src : dvk_migrating_locked(dst) ? dst : NULL;
+	if (moving)
+		goto migrating;
 	remote = (src->usr.p_rts_flags | dst->usr.p_rts_flags) & DVK_REMOTE;
 	ret = EDVSPERM;
 	if (remote ? current->flags & PF_KTHREAD : src->task == dst->task)
@@ -342,6 +346,11 @@ long dvk_vcopy(s32 src_ep, unsigned long saddr, s32 dst_ep, unsigned long daddr,
 		else
 			rq->usr.p_lclcopy++;
 	}
+	/* Refused before any byte moved by a node a party is leaving. */
+	if (ret == EDVSMIGRATE && dvk_migr_replay(&replays)) {
+		moving = src->usr.p_rts_flags & DVK_REMOTE ? src : dst;
+		goto migrating;
+	}
 	if (!ret)
 		ret = bytes;
 out:
@@ -352,5 +361,18 @@ out:
 	if (dmm)
 		mmput(dmm);
 	return ret;
+
+migrating:
+	/* A party migrates: wait for its new place, then copy again. */
+	ret = dvk_migr_wait(dc, moving, &t);
+	dvk_dc_put(dc);
+	if (smm)
+		mmput(smm);
+	if (dmm)
+		mmput(dmm);
+	smm = dmm = NULL;
+	if (ret)
+		return ret;
+	goto again;
 }
 EXPORT_SYMBOL_GPL(dvk_vcopy);

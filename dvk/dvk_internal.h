@@ -110,6 +110,8 @@ struct dvk_priv {
  *	counted in the DC's @autobound), not by this node's administrator.
  * @grant: a remote requester's announced COPYRMT stream into a local
  *	party (rcopy.c); @grant.id is 0 when there is none.
+ * @migr_until: while DVK_MIGRATING, when an uncommitted migration is
+ *	rolled back (jiffies; migrate.c).
  */
 struct dvk_proc {
 	struct proc_usr usr;
@@ -138,6 +140,7 @@ struct dvk_proc {
 		u64 daddr;
 		u64 len;
 	} grant;
+	unsigned long migr_until;
 };
 
 /**
@@ -304,6 +307,14 @@ struct dvk_proc *dvk_caller(struct task_struct *task, struct dvk_dc **dcp);
 bool dvk_still_caller(struct dvk_proc *p, struct task_struct *task);
 void dvk_unbind_locked(struct dvk_proc *p, int why);
 void dvk_bind_remote_locked(struct dvk_proc *p, s32 ep, int nodeid, const char *name);
+struct task_struct *dvk_bind_target(struct dvk_dc *dc, int oper, int pid);
+int dvk_migr_bind_locked(struct dvk_proc *p, struct task_struct *target);
+
+/* migrate.c */
+long dvk_migrate(int oper, int pid, int dcid, s32 ep, int nodeid);
+bool dvk_migrating_locked(struct dvk_proc *p);
+int dvk_migr_wait(struct dvk_dc *dc, struct dvk_proc *q, long *t);
+bool dvk_migr_replay(int *replays);
 int dvk_exit_hook_init(void);
 void dvk_exit_hook_exit(void);
 

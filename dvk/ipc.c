@@ -301,18 +301,21 @@ static long dvk_do_send(int call, s32 dst_ep, struct dvk_message *m, long timeou
 	struct dvk_wait w = { .no_notify = rec };
 	bool killable;
 	struct dvk_dc *dc;
+	int ret, replays = 0;
 	long t;
-	int ret;
 
 	ret = dvk_timeout(timeout_ms, &t);
 	if (ret)
 		return ret;
+again:
 	p = dvk_ipc_enter(call, &dc, &ret);
 	if (!p)
 		return ret;
 	ret = dvk_dst_locked(dc, p, dst_ep, &dst);
 	if (ret)
 		return dvk_ipc_leave(dc, ret);
+	if (dvk_migrating_locked(dst))
+		goto migrating;
 	if (dvk_deadlock_locked(dc, p, dst))
 		return dvk_ipc_leave(dc, EDVSLOCKED);
 
@@ -320,6 +323,9 @@ static long dvk_do_send(int call, s32 dst_ep, struct dvk_message *m, long timeou
 	w.msg.m_source = p->usr.p_endpoint;
 	if (dst->usr.p_rts_flags & DVK_REMOTE) {
 		ret = dvk_rmt_send_locked(dc, p, dst, rec, &w.msg, &t);
+		/* Refused before delivery by a node the endpoint is leaving. */
+		if (ret == EDVSMIGRATE && dvk_migr_replay(&replays))
+			goto migrating;
 		if (rec && ret == 0)
 			*m = w.msg;
 		return dvk_ipc_leave(dc, ret);
@@ -363,6 +369,14 @@ static long dvk_do_send(int call, s32 dst_ep, struct dvk_message *m, long timeou
 	else if (rec && ret == 0)
 		*m = w.msg;
 	return dvk_ipc_leave(dc, ret);
+
+migrating:
+	/* The destination migrates: wait for its new place, then call again. */
+	ret = dvk_migr_wait(dc, dst, &t);
+	dvk_dc_put(dc);
+	if (ret)
+		return ret;
+	goto again;
 }
 
 /**

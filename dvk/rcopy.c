@@ -200,6 +200,8 @@ static int dvk_rcopy_party_check_locked(struct dvk_dc *dc, const struct dvk_vcop
 	ret = dvk_ep_lookup_locked(dc, ep, &p, dead);
 	if (ret)
 		return ret;
+	if (dvk_migrating_locked(p) || (p->usr.p_misc_flags & DVK_MIS_MIGRATED))
+		return EDVSMIGRATE;	/* nothing copied: the requester's node replays */
 	if (p->usr.p_rts_flags & DVK_REMOTE)
 		return EDVSRMTPROC;
 	ret = dvk_rcopy_rqtr_locked(dc, v->v_rqtr, v->v_rnode, p, &r);

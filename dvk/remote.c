@@ -860,6 +860,10 @@ static int dvk_rmt_play_locked(struct dvk_dc *dc, const struct dvk_cmd *c, struc
 	ret = dvk_ep_lookup_locked(dc, c->c_dst, &dst, EDVSDSTDIED);
 	if (ret)
 		return ret;
+	/* Not delivered: the sender's node replays it towards the new place. */
+	if ((c->c_cmd == DVK_CMD_SEND_MSG || c->c_cmd == DVK_CMD_SNDREC_MSG) &&
+	    (dvk_migrating_locked(dst) || (dst->usr.p_misc_flags & DVK_MIS_MIGRATED)))
+		return EDVSMIGRATE;
 	if (dst->usr.p_rts_flags & DVK_REMOTE)
 		return EDVSRMTPROC;	/* relaying is the bridge's business */
 	if (!dvk_ipc_allowed(q, dst)) {

@@ -223,6 +223,5 @@ int dvk_compat_getproxyinfo(int pxid, proc_usr_t *sproc, proc_usr_t *rproc)
 
 int dvk_compat_migrate_X(int oper, int pid, int dcid, int ep, int nodeid)
 {
-	return (int)dvk_call(DVK_MIGRATE, oper, (unsigned long)pid, (unsigned long)dcid,
-			     (void *)(long)ep, nodeid);
+	return dvk_migrate(oper, pid, dcid, ep, nodeid);
 }

@@ -311,6 +311,12 @@ int dvk_notify_X(int src_nr, int dst, int value)
 	return (int)dvk_call(DVK_NOTIFY, src_nr, (unsigned long)dst, (unsigned long)value, NULL, 0);
 }
 
+int dvk_migrate(int oper, int pid, int dcid, int ep, int nodeid)
+{
+	return (int)dvk_call(DVK_MIGRATE, oper, (unsigned long)pid, (unsigned long)dcid,
+			     (void *)(long)ep, nodeid);
+}
+
 int dvk_wakeup(int dcid, int ep)
 {
 	return (int)dvk_call(DVK_WAKEUPEP, dcid, (unsigned long)ep, 0, NULL, 0);

@@ -34,7 +34,7 @@ struct dvs_cmd {
 	const char *name;
 	int (*run)(const struct dvs_vals *v);
 	const struct dvs_opt *opts;
-	const char *summary;
+	const char *summary;	/* run NULL: dvs migrate, a verb before its options */
 };
 
 static const struct dvs_cmd *dvs_cmd;	/* the one running, for messages */
@@ -611,6 +611,43 @@ static const struct dvs_opt help_opts[] = {
 	{ "command", true, false, "a subcommand" }, { NULL }
 };
 
+enum { M_DC, M_EP, M_NODE, M_PID };
+static const struct dvs_opt migrate_opts[] = {
+	[M_DC] = { "dc", false, true, "DC id" },
+	[M_EP] = { "endpoint", false, true, "the endpoint that moves (or its slot number)" },
+	[M_NODE] = { "node", false, false, "commit: the endpoint's new node" },
+	[M_PID] = { "pid", false, false, "commit on the new node: the process that takes it" },
+	{ NULL }
+};
+
+/* dvs migrate start|commit|rollback --dc D --endpoint E [--node N [--pid P]] */
+static int dvs_migrate(int argc, char **argv, const struct dvs_cmd *c)
+{
+	static const char *const opers[] = { "start", "commit", "rollback" };
+	struct dvs_vals v;
+	int oper, ret;
+
+	for (oper = 0; oper < 3; oper++)
+		if (argc > 1 && !strcmp(argv[1], opers[oper]))
+			break;
+	if (oper == 3)
+		return dvs_usage_error("'%s': want start, commit or rollback",
+				       argc > 1 ? argv[1] : "(nothing)");
+	ret = dvs_parse(c, argc - 1, argv + 1, &v);
+	if (ret)
+		return ret;
+	if (oper == DVK_MIGR_COMMIT && !v.set[M_NODE])
+		return dvs_usage_error("%s needs --node", "commit");
+	ret = dvk_migrate(oper, v.set[M_PID] ? (int)v.num[M_PID] : 0, (int)v.num[M_DC],
+			  (int)v.num[M_EP], v.set[M_NODE] ? (int)v.num[M_NODE] : -1);
+	if (ret < 0)
+		return dvs_fail(ret);
+	printf("endpoint %ld: migration %s\n", v.num[M_EP],
+	       oper == DVK_MIGR_START ? "started" : oper == DVK_MIGR_COMMIT ? "committed" :
+	       "rolled back");
+	return 0;
+}
+
 static const struct dvs_cmd dvs_cmds[] = {
 	{ "init", dvs_init, init_opts,
 	  "Initialise the DVS on this node (needs CAP_SYS_ADMIN). Limits default to\n"
@@ -631,6 +668,16 @@ static const struct dvs_cmd dvs_cmds[] = {
 	{ "rmtbind", dvs_rmtbind, rmtbind_opts,
 	  "Register a process of another node in a DC (CAP_SYS_ADMIN)." },
 	{ "unbind", dvs_unbind, ep_opts, "Unbind an endpoint." },
+	{ "migrate", NULL, migrate_opts,
+	  "One node's part in moving an endpoint to another node (CAP_SYS_ADMIN):\n"
+	  "  dvs migrate start --dc D --endpoint E            calls towards it wait\n"
+	  "  dvs migrate commit --dc D --endpoint E --node N [--pid P]\n"
+	  "                                                   it is on node N now (on N\n"
+	  "                                                   itself, process P takes it)\n"
+	  "  dvs migrate rollback --dc D --endpoint E         it stays where it was\n"
+	  "Run start on every node of the DC (the endpoint's own node last), then\n"
+	  "commit on every node (its old node first); a migration not committed in\n"
+	  "30 s (migrate_timeout_ms) is rolled back. docs/abi.md, \"Migration\"." },
 	{ "priv", dvs_priv, priv_opts,
 	  "Show a binding's privileges; with --level/--calls/--ipc-to, set them\n"
 	  "(CAP_SYS_ADMIN)." },
@@ -673,7 +720,7 @@ static const struct dvs_cmd *dvs_find(const char *name)
 
 static int dvs_help(const struct dvs_cmd *c)
 {
-	printf("Usage: dvs %s", c->name);
+	printf("Usage: dvs %s%s", c->name, c->run ? "" : " start|commit|rollback");
 	for (int k = 0; c->opts && c->opts[k].name; k++)
 		printf(c->opts[k].required ? " --%s %s" : " [--%s %s]", c->opts[k].name,
 		       c->opts[k].is_str ? "NAME" : "N");
@@ -742,6 +789,8 @@ int main(int argc, char **argv)
 			return dvs_usage_error("unknown command '%s'", argv[2]);
 		return dvs_help(c);
 	}
+	if (!dvs_cmd->run)
+		return dvs_migrate(argc - 1, argv + 1, dvs_cmd);
 	ret = dvs_parse(dvs_cmd, argc - 1, argv + 1, &v);
 	return ret ? ret : dvs_cmd->run(&v);
 }

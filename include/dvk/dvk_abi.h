@@ -209,6 +209,7 @@ struct dvs_usr {
 #define DVK_SENDING		0x00004
 #define DVK_RECEIVING		0x00008
 #define DVK_ONCOPY		0x00400
+#define DVK_MIGRATING		0x00800	/* between migrate start and commit/rollback */
 #define DVK_REMOTE		0x01000
 #define DVK_WAITUNBIND		0x20000
 #define DVK_WAITBIND		0x40000
@@ -218,6 +219,12 @@ struct dvs_usr {
 #define DVK_MIS_CONNECTED	0x0002
 #define DVK_MIS_KTHREAD		0x0040
 #define DVK_MIS_REPLICATED	0x0080	/* bound by REPLICA_BIND */
+#define DVK_MIS_MIGRATED	0x0800	/* migrated from this node to p_nodeid */
+
+/* migrate(oper, pid, dcid, endpoint, nodeid) */
+#define DVK_MIGR_START		0
+#define DVK_MIGR_COMMIT		1
+#define DVK_MIGR_ROLLBACK	2
 #define DVK_MIS_WOKENUP		0x0200
 #define DVK_MIS_THREAD		0x8000	/* bound per thread (tbind) */
 

@@ -79,6 +79,9 @@ int dvk_rcvrqst_T(struct dvk_message *m, long timeout_ms);
 int dvk_reply_T(int dst, struct dvk_message *m, long timeout_ms);
 int dvk_notify_X(int src_nr, int dst, int value);
 int dvk_wakeup(int dcid, int ep);
+/* One node's part in moving an endpoint: DVK_MIGR_START, _COMMIT (to @nodeid; on
+ * the new node @pid takes the endpoint), _ROLLBACK (docs/abi.md, "Migration"). */
+int dvk_migrate(int oper, int pid, int dcid, int ep, int nodeid);
 long dvk_vcopy(int src, const void *saddr, int dst, void *daddr, long bytes);
 
 /* The original's convenience forms. */

@@ -269,7 +269,17 @@ static const struct row rows[] = {
 	{ DVK_DVSINIT, "initialised already", { N(1), N(0), N(0), N(0), N(0) }, EDVSDVSBUSY },
 	/* Calls this DVK does not implement. */
 	{ DVK_RELAY, "RELAY", { N(0), N(0), N(0), N(0), N(0) }, EDVSNOSYS },
-	{ DVK_MIGRATE, "MIGRATE", { N(0), N(0), N(0), N(0), N(0) }, EDVSNOSYS },
+	/* MIGRATE: first = oper, second = pid, third = dcid, ptr = endpoint, fifth = node. */
+	{ DVK_MIGRATE, "oper 3", { N(3), N(0), N(0), A(PEER), N(0) }, EDVSBADVALUE },
+	{ DVK_MIGRATE, "oper -1", { N(-1), N(0), N(0), A(PEER), N(0) }, EDVSBADVALUE },
+	BAD_DCIDS(DVK_MIGRATE, N(DVK_MIGR_ROLLBACK) _ N(0) _, _ A(PEER) _ N(0)),
+	GARBAGE_EPS(DVK_MIGRATE, N(DVK_MIGR_ROLLBACK) _ N(0) _ N(0) _, _ N(0), EDVSRANGE),
+	{ DVK_MIGRATE, "stale endpoint", { N(DVK_MIGR_ROLLBACK), N(0), N(0), A(STALE), N(0) }, EDVSENDPOINT },
+	{ DVK_MIGRATE, "free endpoint", { N(DVK_MIGR_ROLLBACK), N(0), N(0), A(FREE), N(0) }, EDVSNOTBIND },
+	{ DVK_MIGRATE, "rollback, not migrating", { N(DVK_MIGR_ROLLBACK), N(0), N(0), A(PEER), N(0) }, EDVSPROCSTS },
+	{ DVK_MIGRATE, "commit to node 32", { N(DVK_MIGR_COMMIT), N(0), N(0), A(PEER), N(32) }, EDVSBADNODEID },
+	{ DVK_MIGRATE, "commit to node -1", { N(DVK_MIGR_COMMIT), N(0), N(0), A(PEER), N(-1) }, EDVSBADNODEID },
+	{ DVK_MIGRATE, "commit here, pid -1", { N(DVK_MIGR_COMMIT), N(-1), N(0), A(PEER), N(0) }, EDVSBADPID },
 };
 
 /* Everything a bad call could change, read back. */

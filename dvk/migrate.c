@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MIGRATE (call 30, the original's): an endpoint moves from node A to node
+ * B while its clients keep calling it. Every node of the DC runs start,
+ * then commit or rollback, for the endpoint (`dvs migrate` runs each;
+ * docs/abi.md, "Migration"):
+ *   start     marks the slot DVK_MIGRATING: calls towards it wait here
+ *             (dvk_migr_wait()), and a request another node sends to it is
+ *             refused before delivery with EDVSMIGRATE, which that node's
+ *             kernel replays. On A the process must be idle: owing no
+ *             reply, no senders queued, in no copy.
+ *   commit    A: the slot becomes a remote slot of B, same endpoint (the
+ *             old process's blocked call ends with EDVSNOTBIND); B: the new
+ *             process takes the slot, same endpoint; elsewhere the slot's
+ *             node becomes B. Waiters then replay towards the new place.
+ *   rollback  ends the migration where it was.
+ * A migration not committed in migrate_timeout_ms is rolled back by the
+ * first caller that finds it expired: a lost orchestrator never leaves
+ * callers waiting.
+ */
+#include <linux/capability.h>
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include "dvk_internal.h"
+
+/* As autobind_quota (remote.c): dvk.migrate_timeout_ms, or dvkipc.* built in. */
+#ifndef MODULE
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "dvkipc."
+#endif
+static unsigned int dvk_migrate_ms = 30000;
+module_param_named(migrate_timeout_ms, dvk_migrate_ms, uint, 0644);
+MODULE_PARM_DESC(migrate_timeout_ms,
+		 "a migration not committed this long (ms) after its start is rolled back");
+
+/* Pause before replaying a call another node refused with EDVSMIGRATE. */
+#define DVK_MIGR_PAUSE_MS	20
+
+/**
+ * dvk_migrating_locked() - is slot @p migrating? One past its time is
+ * rolled back here. dc->lock held.
+ * @p: the slot.
+ *
+ * Return: true while a migration of @p is in progress.
+ */
+bool dvk_migrating_locked(struct dvk_proc *p)
+{
+	if (!(p->usr.p_rts_flags & DVK_MIGRATING))
+		return false;
+	if (time_before(jiffies, p->migr_until))
+		return true;
+	p->usr.p_rts_flags &= ~DVK_MIGRATING;
+	pr_notice("dvk: %s: endpoint %d: migration not committed in %u ms, rolled back\n",
+		  p->dc->usr.dc_name, p->usr.p_endpoint, READ_ONCE(dvk_migrate_ms));
+	wake_up_all(&p->dc->bind_wq);
+	return false;
+}
+
+/**
+ * dvk_migr_wait() - before a call towards @q is made again: wait while @q
+ * migrates here, or (another node refused it first) pause briefly.
+ * @dc: @q's DC, locked on entry and unlocked on return; the caller keeps
+ *	its reference.
+ * @q: the slot the call goes to.
+ * @t: the call's remaining timeout in jiffies (MAX_SCHEDULE_TIMEOUT: none),
+ *	reduced by the time waited.
+ *
+ * Return: 0 (make the call again), EDVSAGAIN (NOWAIT), EDVSTIMEDOUT,
+ * EDVSINTR.
+ */
+int dvk_migr_wait(struct dvk_dc *dc, struct dvk_proc *q, long *t)
+{
+	bool migrating = dvk_migrating_locked(q);
+	unsigned long start = jiffies;
+	long wait = migrating ? (long)(q->migr_until - start) + 1 :
+				msecs_to_jiffies(DVK_MIGR_PAUSE_MS);
+
+	spin_unlock(&dc->lock);
+	if (!*t)
+		return EDVSAGAIN;
+	if (*t != MAX_SCHEDULE_TIMEOUT && *t < wait)
+		wait = *t;
+	if (migrating)
+		wait_event_interruptible_timeout(dc->bind_wq,
+						 !(READ_ONCE(q->usr.p_rts_flags) & DVK_MIGRATING),
+						 wait);
+	else
+		schedule_timeout_interruptible(wait);
+	if (signal_pending(current))
+		return EDVSINTR;
+	if (*t != MAX_SCHEDULE_TIMEOUT) {
+		long spent = (long)(jiffies - start);
+
+		*t = spent >= *t ? 0 : *t - spent;
+		if (!*t)
+			return EDVSTIMEDOUT;
+	}
+	return 0;
+}
+
+/**
+ * dvk_migr_replay() - may a call another node refused with EDVSMIGRATE be
+ * made again? At most for migrate_timeout_ms of pauses.
+ * @replays: the call's count of replays so far, advanced.
+ *
+ * Return: true to replay, false to give the caller EDVSMIGRATE.
+ */
+bool dvk_migr_replay(int *replays)
+{
+	return (*replays)++ < (int)(READ_ONCE(dvk_migrate_ms) / DVK_MIGR_PAUSE_MS);
+}
+
+/* start: the slot, local or remote, enters its migration. */
+static int dvk_migr_start_locked(struct dvk_proc *p)
+{
+	u32 f = p->usr.p_rts_flags;
+
+	if (dvk_migrating_locked(p))
+		return EDVSMIGRATE;
+	if (!(f & DVK_REMOTE)) {
+		/* In a call of its own towards another: the original's "transaction". */
+		if (f & DVK_SENDING)
+			return EDVSPROCSTS;
+		/* Owing a reply, or requests queued: served here first. */
+		if (!list_empty(&p->senders) || !list_empty(&p->rcv_waiters) ||
+		    (f & DVK_ONCOPY) || p->grant.id || p->rmsg)
+			return EDVSBUSY;
+		if (p->task->flags & PF_KTHREAD)
+			return EDVSPERM;
+	}
+	p->usr.p_rts_flags |= DVK_MIGRATING;
+	p->migr_until = jiffies + msecs_to_jiffies(READ_ONCE(dvk_migrate_ms));
+	return 0;
+}
+
+/* commit on this node: the endpoint's place is node @nodeid from now on. */
+static int dvk_migr_commit_locked(struct dvk_dc *dc, struct dvk_proc *p, int nodeid, int local,
+				  struct task_struct **target)
+{
+	if (nodeid == local) {
+		int ret;
+
+		/* B: the new process takes the slot. */
+		if (!(p->usr.p_rts_flags & DVK_REMOTE))
+			return EDVSLCLPROC;
+		ret = dvk_migr_bind_locked(p, *target);
+		if (!ret)
+			*target = NULL;
+		return ret;
+	}
+	if (!(p->usr.p_rts_flags & DVK_REMOTE)) {
+		/* A: the slot now stands for the process on @nodeid. */
+		struct dvk_priv priv = p->priv;
+		s32 ep = p->usr.p_endpoint;
+		char name[DVK_NAME_LEN];
+
+		strscpy(name, p->usr.p_name, sizeof(name));
+		dvk_unbind_locked(p, EDVSNOTBIND);
+		dvk_bind_remote_locked(p, ep, nodeid, name);
+		p->priv = priv;
+		p->usr.p_misc_flags |= DVK_MIS_MIGRATED;
+		return 0;
+	}
+	/* Another node's slot moves to a third. */
+	if (p->autobound) {
+		dc->autobound[p->usr.p_nodeid]--;
+		dc->autobound[nodeid]++;
+	}
+	p->usr.p_nodeid = nodeid;
+	p->usr.p_rts_flags &= ~DVK_MIGRATING;
+	p->usr.p_misc_flags &= ~DVK_MIS_MIGRATED;
+	wake_up_all(&dc->bind_wq);
+	return 0;
+}
+
+/**
+ * dvk_migrate() - one node's part in moving endpoint @ep of DC @dcid
+ * (CAP_SYS_ADMIN). Source: the original's MIGRATE call; its unknown
+ * operation was EDVSNOSYS, here EDVSBADVALUE as for every bad argument.
+ * @oper: DVK_MIGR_START, DVK_MIGR_COMMIT or DVK_MIGR_ROLLBACK.
+ * @pid: COMMIT on the new node: the process (in the DC's pid namespace)
+ *	that takes the endpoint here; ignored otherwise.
+ * @dcid: the DC.
+ * @ep: the endpoint, or its slot number.
+ * @nodeid: COMMIT: the endpoint's new node; ignored otherwise.
+ *
+ * Return: 0, or EDVSDVSINIT, EDVSBADVALUE, EDVSPERM, EDVSBADDCID,
+ * EDVSDCNOTRUN, the lookup errors (EDVSRANGE, EDVSENDPOINT, EDVSNOTBIND),
+ * EDVSBADNODEID, EDVSBADPID; START: EDVSMIGRATE (migrating already),
+ * EDVSPROCSTS (the process is in a call to another), EDVSBUSY (it owes a
+ * reply, has requests queued or is in a copy: try again), EDVSPERM (a
+ * kernel thread); COMMIT and ROLLBACK: EDVSPROCSTS (not migrating);
+ * COMMIT on the new node: EDVSLCLPROC (the slot is local here already),
+ * EDVSBUSY (the process is bound already).
+ */
+long dvk_migrate(int oper, int pid, int dcid, s32 ep, int nodeid)
+{
+	struct task_struct *target = NULL;
+	struct dvk_proc *p;
+	struct dvk_dc *dc;
+	int local;
+	long ret;
+
+	if (!READ_ONCE(dvk_dvs.initialized))
+		return EDVSDVSINIT;
+	if (oper != DVK_MIGR_START && oper != DVK_MIGR_COMMIT && oper != DVK_MIGR_ROLLBACK)
+		return EDVSBADVALUE;
+	if (!capable(CAP_SYS_ADMIN))
+		return EDVSPERM;
+	ret = dvk_dc_find(dcid, false, &dc);
+	if (ret)
+		return ret;
+	local = READ_ONCE(dvk_dvs.usr.d_nodeid);
+	if (oper == DVK_MIGR_COMMIT) {
+		ret = EDVSBADNODEID;
+		if (nodeid < 0 || nodeid >= READ_ONCE(dvk_dvs.usr.d_nr_nodes))
+			goto out_put;
+		if (nodeid == local) {
+			target = dvk_bind_target(dc, DVK_LCL_BIND, pid);
+			if (IS_ERR(target)) {
+				ret = PTR_ERR(target);
+				target = NULL;
+				goto out_put;
+			}
+		}
+	}
+relock:
+	spin_lock(&dc->lock);
+	ret = EDVSDCNOTRUN;
+	if (!dc->running)
+		goto out_unlock;
+	ret = dvk_ep_lookup_locked(dc, ep, &p, EDVSNOTBIND);
+	if (ret)
+		goto out_unlock;
+	switch (oper) {
+	case DVK_MIGR_START:
+		ret = dvk_migr_start_locked(p);
+		break;
+	case DVK_MIGR_ROLLBACK:
+		ret = EDVSPROCSTS;
+		if (!dvk_migrating_locked(p))
+			break;
+		p->usr.p_rts_flags &= ~DVK_MIGRATING;
+		wake_up_all(&dc->bind_wq);
+		ret = 0;
+		break;
+	case DVK_MIGR_COMMIT:
+		ret = EDVSPROCSTS;
+		if (!dvk_migrating_locked(p))
+			break;
+		if (target && p->unbind_gp) {
+			unsigned long cookie = p->unbind_rcu;
+
+			/* As bind: let lockless lookups finish with the node first. */
+			spin_unlock(&dc->lock);
+			cond_synchronize_rcu(cookie);
+			spin_lock(&dc->lock);
+			if (p->unbind_rcu == cookie)
+				p->unbind_gp = false;
+			spin_unlock(&dc->lock);
+			goto relock;
+		}
+		ret = dvk_migr_commit_locked(dc, p, nodeid, local, &target);
+		break;
+	}
+out_unlock:
+	spin_unlock(&dc->lock);
+out_put:
+	if (target)
+		put_task_struct(target);
+	dvk_dc_put(dc);
+	return ret;
+}
