@@ -277,6 +277,28 @@ cmd_done two-nodes "$logs/two-nodes-client.log" "$rc"
 scan_kernel_log two-nodes-server "$logs/two-nodes-server.log"
 scan_kernel_log two-nodes-server2 "$logs/two-nodes-server2.log"
 
+echo "== migration across three UML nodes: node 1's server moves to node 2 under node 3's calls"
+for n in 1 2 3; do echo "/usr/lib/dvs-tests/migrate-nodes.sh $n" > "$d/migrate$n.sh"; done
+mig_node() {	# mig_node N
+	boot_uml "$B/kernel-test/linux" "$logs/migrate-node$1.log" "migr$1" 300 dvs.run=cmd \
+		dvs.hostdir="$d" dvs.cmd="/host/migrate$1.sh" eth0=daemon,,unix,"$sw" dvs.ip="10.0.9.$1/24"
+}
+mig_node 1 &
+m1=$!
+mig_node 2 &
+m2=$!
+pids+=("$m1" "$m2")
+mig_node 3
+rc=$?
+uml_mconsole "$work/migr1/mconsole" halt > /dev/null 2>&1
+uml_mconsole "$work/migr2/mconsole" halt > /dev/null 2>&1
+wait "$m1" "$m2"
+cmd_done migrate-nodes "$logs/migrate-node3.log" "$rc"
+grep -q '^PASS: migrate/every-round-served-once' "$logs/migrate-node3.log" ||
+	result FAIL migrate-nodes/ran "no result; see $logs/migrate-node3.log"
+scan_kernel_log migrate-node1 "$logs/migrate-node1.log"
+scan_kernel_log migrate-node2 "$logs/migrate-node2.log"
+
 # hostile_link against node 2's proxy (tests/guest/hostile-link.sh), node 1 its real peer.
 for mode in keyed unkeyed; do
 	echo "== hostile links ($mode): replays, silent connections, an impostor (two UML nodes, test kernel)"

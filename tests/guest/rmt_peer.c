@@ -23,6 +23,12 @@
  * clients in one DC need slots of their own: a slot is local on one node
  * and remote everywhere else).
  *
+ *   rmt_peer migrate-client SRV ROUNDS   sendrecs and copies while SRV
+ *       migrates (migrate-nodes.sh); RMT_WAITBIND=1 makes a server wait to
+ *       be bound (by dvs migrate commit) instead of binding, and a server
+ *       whose binding goes (migrated away) exits.
+ *   rmt_peer agent PID   this node's part of a migration, on request;
+ *   rmt_peer orchestrate SRV OLD_AGENT NEW_AGENT NEW_NODE   drives it.
  *   rmt_peer bench SRV COUNT   the median ECHO round trip, for make bench.
  *   rmt_peer bench-copy SRV COUNT BYTES   the median time and rate of
  *       pulling BYTES from the server's buffer into this process's.
@@ -45,7 +51,7 @@
 
 const char *t_prog = "two-nodes";
 
-enum { ECHO = 1, SEND, CUT, HALT, PULL, PUSH, CHECK, FREEZE };
+enum { ECHO = 1, SEND, CUT, HALT, PULL, PUSH, CHECK, FREEZE, MIGR_RQ };
 
 #define CBUF		(1 << 20)	/* the DVS's default max_copylen */
 
@@ -123,17 +129,25 @@ static int my_slot(int def)
 
 static int server(const char *cmd)
 {
+	struct dvs_usr d;
 	struct dvk_message m;
 	long notes = 0;
-	int r;
+	int r, echoes = 0;
 
-	if (dvk_bind(T_DC, my_slot(1)) < 0) {
-		printf("server: cannot bind\n");
+	/* RMT_WAITBIND: a migration's new home, bound by dvs migrate commit. */
+	r = getenv("RMT_WAITBIND") ? dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 600000) :
+				     dvk_bind(T_DC, my_slot(1));
+	if (r < 0 || dvk_getdvsinfo(&d) < 0) {
+		printf("server: cannot bind: %s\n", dvk_strerror(r));
 		return 1;
 	}
-	printf("server: serving\n");
+	printf("server: serving as %d on node %d\n", r, d.d_nodeid);
 	for (;;) {
 		r = dvk_receive(DVK_ANY, &m);
+		if (r == EDVSNOTBIND) {		/* migrated away */
+			printf("server: unbound after %d echoes\n", echoes);
+			return 0;
+		}
 		if (r < 0) {
 			printf("server: receive: %s\n", dvk_strerror(r));
 			sleep(1);
@@ -151,8 +165,10 @@ static int server(const char *cmd)
 			if (m.m_type == ECHO) {
 				m.m_u.m1.i1++;
 				m.m_u.m1.i2 = (int)notes;
+				m.m_u.m1.i3 = ++echoes;		/* served by this process */
 				m.m_u.m1.p1 = (uintptr_t)buf;
 				m.m_u.m1.p2 = (uintptr_t)(buf + CBUF);
+				m.m_u.m1.p3 = (uint64_t)d.d_nodeid;
 			} else {
 				serve_copy(&m);
 			}
@@ -462,6 +478,138 @@ static void node_killed_mid_call(void)
 	T_EQ(echo_until_up(120, &failures), 0);
 }
 
+/*
+ * rmt_peer migrate-client SRV ROUNDS: sendrecs (and every fourth round a
+ * copy out of the server's buffer) to SRV while it migrates; each reply
+ * says which node served it and how many that server process has served.
+ * Passes when every round was answered, each once: per serving node the
+ * counts run 1, 2, 3 ... without a gap or a repeat, and they add up.
+ */
+static int migrate_client(int rounds)
+{
+	int node_of[64], last[DVK_MAX_NODES] = { 0 }, moves = 0, copies = 0, bad = 0, want;
+	struct dvk_message m;
+	int failures = 0;
+
+	if (dvk_bind(T_DC, my_slot(2)) < 0 || echo_until_up(60, &failures) ||
+	    rounds < 1 || rounds > 64)
+		return 1;
+	for (int i = 0; i < rounds; i++) {
+		int node, r = echo_msg(i, &m);
+
+		if (r) {
+			printf("FAIL: migrate/round-%d: %s\n", i, dvk_strerror(r));
+			return 1;
+		}
+		node = (int)m.m_u.m1.p3;
+		node_of[i] = node;
+		if (node < 0 || node >= DVK_MAX_NODES) {
+			printf("  round %d: served on node %d?\n", i, node);
+			return 1;
+		}
+		/* The first server had served echo_until_up's probes: its count starts anywhere. */
+		want = last[node] ? last[node] + 1 : i == 0 ? m.m_u.m1.i3 : 1;
+		if (m.m_u.m1.i1 != i + 1 || m.m_u.m1.i3 != want) {
+			printf("  round %d: i1 %d node %d count %d (expected %d)\n", i,
+			       m.m_u.m1.i1, node, m.m_u.m1.i3, want);
+			bad++;
+		}
+		last[node] = m.m_u.m1.i3;
+		if (i && node != node_of[i - 1])
+			moves++;
+		if (i % 4 == 3) {
+			long n = vcopy_retry(srv, (void *)(uintptr_t)m.m_u.m1.p1, DVK_SELF, buf, 4096);
+
+			if (n == 4096)
+				copies++;
+			else
+				printf("  round %d: copy: %s\n", i, dvk_strerror((int)n));
+		}
+		usleep(100 * 1000);
+	}
+	printf("  %d rounds, first served on node %d, last on node %d, %d moves, %d copies\n",
+	       rounds, node_of[0], node_of[rounds - 1], moves, copies);
+	printf("%s: migrate/every-round-served-once\n", bad ? "FAIL" : "PASS");
+	printf("%s: migrate/copies-during-the-move\n", copies == rounds / 4 ? "PASS" : "FAIL");
+	printf("%s: migrate/moved-once-to-another-node\n",
+	       moves == 1 && node_of[0] != node_of[rounds - 1] ? "PASS" : "FAIL");
+	return bad || copies != rounds / 4 || moves != 1;
+}
+
+/*
+ * rmt_peer agent PID: this node's part of a migration on request (m1.i1 =
+ * oper, i2 = endpoint, i3 = new node; a commit here binds PID), replying
+ * with dvk_migrate()'s result. The orchestrator on another node sends them.
+ */
+static int agent(int pid)
+{
+	struct dvk_message m;
+
+	if (dvk_bind(T_DC, my_slot(5)) < 0)
+		return 1;
+	for (;;) {
+		if (dvk_receive(DVK_ANY, &m) < 0 || m.m_type != MIGR_RQ)
+			continue;
+		m.m_u.m1.i1 = dvk_migrate(m.m_u.m1.i1, pid, T_DC, m.m_u.m1.i2, m.m_u.m1.i3);
+		printf("agent: migrate %d -> %s\n", m.m_u.m1.i2, dvk_errname(m.m_u.m1.i1) ?: "0");
+		dvk_reply_T(m.m_source, &m, 1000);
+	}
+}
+
+/* Node of @agent: migrate @ep (@oper, to @node); the agent's answer. */
+static int ask_agent(int agent_ep, int oper, int ep, int node)
+{
+	struct dvk_message m = { .m_type = MIGR_RQ };
+	int r;
+
+	m.m_u.m1.i1 = oper;
+	m.m_u.m1.i2 = ep;
+	m.m_u.m1.i3 = node;
+	r = dvk_sendrec_T(agent_ep, &m, 10000);
+	return r ? r : m.m_u.m1.i1;
+}
+
+/*
+ * rmt_peer orchestrate SRV OLD_AGENT NEW_AGENT NEW_NODE: move SRV from the
+ * old agent's node to the new one's, this node taking part too: start
+ * here, on the new node, then on the old one (once its server is idle);
+ * commit on the old node, the new one, then here.
+ */
+static int orchestrate(int ep, int old_agent, int new_agent, int new_node)
+{
+	long t0 = t_now_ms();
+	int r = EDVSNOTCONN;
+
+	if (dvk_bind(T_DC, my_slot(7)) < 0)
+		return 1;
+	/* Both agents reachable (an unknown oper is only refused). */
+	for (int i = 0; i < 300 && (r = ask_agent(old_agent, -1, ep, 0)) != EDVSBADVALUE; i++)
+		usleep(100 * 1000);
+	for (int i = 0; i < 300 && r == EDVSBADVALUE &&
+			(r = ask_agent(new_agent, -1, ep, 0)) != EDVSBADVALUE; i++)
+		usleep(100 * 1000);
+	printf("%s: migrate/agents-reachable\n", r == EDVSBADVALUE ? "PASS" : "FAIL");
+	r = dvk_migrate(DVK_MIGR_START, 0, T_DC, ep, -1);
+	if (!r)
+		r = ask_agent(new_agent, DVK_MIGR_START, ep, -1);
+	for (int i = 0; !r || r == EDVSBUSY; i++) {
+		r = ask_agent(old_agent, DVK_MIGR_START, ep, -1);
+		if (r != EDVSBUSY || i > 500)
+			break;
+		usleep(10 * 1000);
+	}
+	printf("%s: migrate/started-everywhere (%s)\n", r ? "FAIL" : "PASS", dvk_errname(r) ?: "0");
+	if (!r)
+		r = ask_agent(old_agent, DVK_MIGR_COMMIT, ep, new_node);
+	if (!r)
+		r = ask_agent(new_agent, DVK_MIGR_COMMIT, ep, new_node);
+	if (!r)
+		r = dvk_migrate(DVK_MIGR_COMMIT, 0, T_DC, ep, new_node);
+	printf("%s: migrate/committed-everywhere (%s, %ld ms)\n", r ? "FAIL" : "PASS",
+	       dvk_errname(r) ?: "0", t_now_ms() - t0);
+	return r ? 1 : 0;
+}
+
 static int cmp_long(const void *a, const void *b)
 {
 	long x = *(const long *)a, y = *(const long *)b;
@@ -540,6 +688,16 @@ int main(int argc, char **argv)
 	if (argc == 5 && !strcmp(argv[1], "bench-copy")) {
 		srv = atoi(argv[2]);
 		return bench_copy(atoi(argv[3]) > 0 ? atoi(argv[3]) : 1, atol(argv[4]));
+	}
+	if (argc == 3 && !strcmp(argv[1], "agent"))
+		return agent(atoi(argv[2]));
+	if (argc == 6 && !strcmp(argv[1], "orchestrate")) {
+		setvbuf(stdout, NULL, _IOLBF, 0);
+		return orchestrate(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
+	}
+	if (argc == 4 && !strcmp(argv[1], "migrate-client")) {
+		srv = atoi(argv[2]);
+		return migrate_client(atoi(argv[3]));
 	}
 	if (argc < 3 || argc > 6 || strcmp(argv[1], "client")) {
 		fprintf(stderr, "usage: rmt_peer server CMD | client SERVER_EP [NAME [basic|cut [SERVER2_EP]]]\n");
