@@ -327,6 +327,64 @@ static void uncommitted_rolls_back(void)
 	t_down();
 }
 
+static int call_expecting(void *arg)
+{
+	int *a = arg;
+	struct dvk_message m = { .m_type = 1 };
+
+	C_EQ(dvk_bind(T_DC, CLI_NR) > 0, 1);
+	C_EQ(dvk_sendrec_T(a[0], &m, 20000), a[1]);
+	return 0;
+}
+
+/* The moving process dies mid-migration: waiting callers learn it at once. */
+static void process_dies_mid_migration(void)
+{
+	int a[2] = { 0, EDVSDSTDIED };
+	pid_t srv, cli;
+	long t0;
+
+	up_with_node1();
+	srv = t_fork(server, NULL);
+	T_TRUE(t_wait_flags(T_DC, SRV_NR, DVK_RECEIVING));
+	a[0] = srv_ep();
+	T_EQ(dvk_migrate(DVK_MIGR_START, 0, T_DC, a[0], -1), 0);
+	cli = t_fork(call_expecting, a);
+	usleep(200 * 1000);
+	t0 = t_now_ms();
+	kill(srv, SIGKILL);
+	T_EQ(t_join_signal(srv), SIGKILL);
+	T_EQ(t_join(cli), 0);			/* EDVSDSTDIED, not the 30 s */
+	T_TRUE(t_now_ms() - t0 < 5000);
+	T_TRUE(t_wait_free(T_DC, SRV_NR));
+	t_down();
+}
+
+/*
+ * The endpoint's node is lost mid-migration (its link goes down): a caller
+ * waits no longer than the migration's time, then gets the link's error.
+ */
+static void node_lost_mid_migration(void)
+{
+	int a[2] = { RSRV, EDVSNOTCONN };
+	pid_t cli;
+	long t0;
+
+	up_with_node1();
+	T_EQ(set_migrate_timeout(400), 0);
+	T_EQ(dvk_rmtbind(T_DC, "rsrv", RSRV, RNODE), RSRV);
+	T_EQ(dvk_migrate(DVK_MIGR_START, 0, T_DC, RSRV, -1), 0);
+	t0 = t_now_ms();
+	cli = t_fork(call_expecting, a);
+	usleep(100 * 1000);
+	T_EQ(dvk_proxy_conn(RNODE, DVK_DISCONNECT_SPROXY), 0);
+	T_EQ(t_join(cli), 0);
+	printf("  the call ended after %ld ms\n", t_now_ms() - t0);
+	T_TRUE(t_now_ms() - t0 < 5000);
+	T_EQ(set_migrate_timeout(30000), 0);
+	t_down();
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -335,5 +393,7 @@ int main(void)
 	T_RUN(refused_in_flight_replayed);
 	T_RUN(start_rules_and_bad_args);
 	T_RUN(uncommitted_rolls_back);
+	T_RUN(process_dies_mid_migration);
+	T_RUN(node_lost_mid_migration);
 	return t_summary();
 }
