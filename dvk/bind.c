@@ -298,6 +298,19 @@ static bool dvk_may_bind(struct dvk_dc *dc, struct task_struct *target, int nr)
 	return ok;
 }
 
+/* Is @target bound to some slot? Under the binding hash's lock. */
+static bool dvk_task_bound(struct task_struct *target)
+{
+	struct dvk_proc *other;
+	bool bound = false;
+
+	spin_lock(&dvk_bind_lock);
+	hash_for_each_possible(dvk_bindings, other, bind_node, (unsigned long)target)
+		bound |= other->task == target;
+	spin_unlock(&dvk_bind_lock);
+	return bound;
+}
+
 /*
  * Bind local task @target to the free slot @p with generation @gen; the
  * slot takes over the reference to @target on success. dc->lock held, and
@@ -355,22 +368,36 @@ static int dvk_bind_task_locked(struct dvk_proc *p, struct task_struct *target, 
  * grace period pending on @p.
  * @p: the slot, a remote registration (of the node the endpoint leaves).
  * @target: the process that now holds the endpoint here.
+ * @ep: the endpoint, generation >= 1 (it keeps its generation).
  *
  * Return: 0, or EDVSBUSY / EDVSBADPID, the registration then unchanged.
  */
-int dvk_migr_bind_locked(struct dvk_proc *p, struct task_struct *target)
+int dvk_migr_bind_locked(struct dvk_proc *p, struct task_struct *target, s32 ep)
 {
 	struct dvk_priv priv = p->priv;
-	s32 ep = p->usr.p_endpoint;
+	s32 old_ep = p->usr.p_endpoint;
+	u32 flags = p->usr.p_rts_flags, misc = p->usr.p_misc_flags;
 	int node = p->usr.p_nodeid, ret;
+	bool autobound = p->autobound;
 	char name[DVK_NAME_LEN];
 
+	/* What would fail the bind, checked before the registration goes. */
+	if (target->flags & PF_EXITING)
+		return EDVSBADPID;
+	if (dvk_task_bound(target))
+		return EDVSBUSY;
 	strscpy(name, p->usr.p_name, sizeof(name));
 	dvk_unbind_locked(p, EDVSNOTBIND);
 	ret = dvk_bind_task_locked(p, target, DVK_LCL_BIND, DVK_EP_GEN(ep));
-	if (ret) {
-		dvk_bind_remote_locked(p, ep, node, name);
+	if (ret) {			/* a race with its exit: as it was */
+		dvk_bind_remote_locked(p, old_ep, node, name);
 		p->priv = priv;
+		p->usr.p_rts_flags = flags;
+		p->usr.p_misc_flags = misc;
+		if (autobound) {
+			p->autobound = true;
+			p->dc->autobound[node]++;
+		}
 	}
 	return ret;
 }

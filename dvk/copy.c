@@ -275,7 +275,8 @@ long dvk_vcopy(s32 src_ep, unsigned long saddr, s32 dst_ep, unsigned long daddr,
 	struct mm_struct *smm = NULL, *dmm = NULL;
 	struct dvk_proc *rq, *src, *dst, *moving;
 	long chunk, t = MAX_SCHEDULE_TIMEOUT;
-	int ret, replays = 0;
+	unsigned long replay_until = 0;
+	int ret;
 	s32 sep, dep, rep;
 	struct dvk_dc *dc;
 	bool remote;
@@ -303,7 +304,8 @@ again:
 	ret = EDVSENDPOINT;		/* the same slot by endpoint and by slot number */
 	if (src == dst)
 		goto out;
-	moving = dvk_migrating_locked(src) ? src : dvk_migrating_locked(dst) ? dst : NULL;
+	moving = src != rq && dvk_migrating_locked(src) ? src :
+		 dst != rq && dvk_migrating_locked(dst) ? dst : NULL;
 	if (moving)
 		goto migrating;
 	remote = (src->usr.p_rts_flags | dst->usr.p_rts_flags) & DVK_REMOTE;
@@ -347,7 +349,7 @@ again:
 			rq->usr.p_lclcopy++;
 	}
 	/* Refused before any byte moved by a node a party is leaving. */
-	if (ret == EDVSMIGRATE && dvk_migr_replay(&replays)) {
+	if (ret == EDVSMIGRATE && dvk_migr_replay(&replay_until)) {
 		moving = src->usr.p_rts_flags & DVK_REMOTE ? src : dst;
 		goto migrating;
 	}

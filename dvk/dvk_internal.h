@@ -308,13 +308,13 @@ bool dvk_still_caller(struct dvk_proc *p, struct task_struct *task);
 void dvk_unbind_locked(struct dvk_proc *p, int why);
 void dvk_bind_remote_locked(struct dvk_proc *p, s32 ep, int nodeid, const char *name);
 struct task_struct *dvk_bind_target(struct dvk_dc *dc, int oper, int pid);
-int dvk_migr_bind_locked(struct dvk_proc *p, struct task_struct *target);
+int dvk_migr_bind_locked(struct dvk_proc *p, struct task_struct *target, s32 ep);
 
 /* migrate.c */
 long dvk_migrate(int oper, int pid, int dcid, s32 ep, int nodeid);
 bool dvk_migrating_locked(struct dvk_proc *p);
 int dvk_migr_wait(struct dvk_dc *dc, struct dvk_proc *q, long *t);
-bool dvk_migr_replay(int *replays);
+bool dvk_migr_replay(unsigned long *until);
 int dvk_exit_hook_init(void);
 void dvk_exit_hook_exit(void);
 

@@ -301,8 +301,9 @@ static long dvk_do_send(int call, s32 dst_ep, struct dvk_message *m, long timeou
 	struct dvk_wait w = { .no_notify = rec };
 	bool killable;
 	struct dvk_dc *dc;
-	int ret, replays = 0;
+	unsigned long replay_until = 0;
 	long t;
+	int ret;
 
 	ret = dvk_timeout(timeout_ms, &t);
 	if (ret)
@@ -324,7 +325,7 @@ again:
 	if (dst->usr.p_rts_flags & DVK_REMOTE) {
 		ret = dvk_rmt_send_locked(dc, p, dst, rec, &w.msg, &t);
 		/* Refused before delivery by a node the endpoint is leaving. */
-		if (ret == EDVSMIGRATE && dvk_migr_replay(&replays))
+		if (ret == EDVSMIGRATE && dvk_migr_replay(&replay_until))
 			goto migrating;
 		if (rec && ret == 0)
 			*m = w.msg;

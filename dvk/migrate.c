@@ -104,14 +104,34 @@ int dvk_migr_wait(struct dvk_dc *dc, struct dvk_proc *q, long *t)
 
 /**
  * dvk_migr_replay() - may a call another node refused with EDVSMIGRATE be
- * made again? At most for migrate_timeout_ms of pauses.
- * @replays: the call's count of replays so far, advanced.
+ * made again? For migrate_timeout_ms from the first refusal, not longer.
+ * @until: the call's deadline for replays in jiffies, 0 before the first.
  *
  * Return: true to replay, false to give the caller EDVSMIGRATE.
  */
-bool dvk_migr_replay(int *replays)
+bool dvk_migr_replay(unsigned long *until)
 {
-	return (*replays)++ < (int)(READ_ONCE(dvk_migrate_ms) / DVK_MIGR_PAUSE_MS);
+	if (!*until)
+		*until = jiffies + msecs_to_jiffies(READ_ONCE(dvk_migrate_ms)) + 1;
+	return time_before(jiffies, *until);
+}
+
+/*
+ * May local slot @p leave now? Not while it is in a call of its own towards
+ * another (sending, a remote call, or waiting for one source: a sendrec's
+ * reply), nor while it owes a reply, has requests queued or is in a copy:
+ * those are served here first. Receiving from ANY, or in no call, is idle.
+ */
+static int dvk_migr_idle_locked(struct dvk_proc *p)
+{
+	u32 f = p->usr.p_rts_flags;
+
+	if ((f & DVK_SENDING) || p->rcmd ||
+	    ((f & DVK_RECEIVING) && p->usr.p_getfrom != DVK_ANY))
+		return EDVSPROCSTS;
+	if (!list_empty(&p->senders) || !list_empty(&p->rcv_waiters) || (f & DVK_ONCOPY))
+		return EDVSBUSY;
+	return 0;
 }
 
 /* start: the slot, local or remote, enters its migration. */
@@ -122,13 +142,10 @@ static int dvk_migr_start_locked(struct dvk_proc *p)
 	if (dvk_migrating_locked(p))
 		return EDVSMIGRATE;
 	if (!(f & DVK_REMOTE)) {
-		/* In a call of its own towards another: the original's "transaction". */
-		if (f & DVK_SENDING)
-			return EDVSPROCSTS;
-		/* Owing a reply, or requests queued: served here first. */
-		if (!list_empty(&p->senders) || !list_empty(&p->rcv_waiters) ||
-		    (f & DVK_ONCOPY) || p->grant.id || p->rmsg)
-			return EDVSBUSY;
+		int ret = dvk_migr_idle_locked(p);
+
+		if (ret)
+			return ret;
 		if (p->task->flags & PF_KTHREAD)
 			return EDVSPERM;
 	}
@@ -137,27 +154,44 @@ static int dvk_migr_start_locked(struct dvk_proc *p)
 	return 0;
 }
 
-/* commit on this node: the endpoint's place is node @nodeid from now on. */
-static int dvk_migr_commit_locked(struct dvk_dc *dc, struct dvk_proc *p, int nodeid, int local,
-				  struct task_struct **target)
+/*
+ * commit on this node: the endpoint's place is node @nodeid from now on.
+ * The old node must still be migrating (its idle process leaves); the new
+ * node and the others take a remote slot migrating or not, so that once the
+ * old node has committed no expiry elsewhere can strand the endpoint.
+ * @ep: the endpoint as the caller named it (a full one is needed on the
+ * new node when the slot is registered there by number).
+ */
+static int dvk_migr_commit_locked(struct dvk_dc *dc, struct dvk_proc *p, s32 ep, int nodeid,
+				  int local, struct task_struct **target)
 {
 	if (nodeid == local) {
 		int ret;
 
-		/* B: the new process takes the slot. */
+		/* B: the new process takes the slot, with a full endpoint. */
 		if (!(p->usr.p_rts_flags & DVK_REMOTE))
 			return EDVSLCLPROC;
-		ret = dvk_migr_bind_locked(p, *target);
+		if (!DVK_EP_GEN(ep))
+			ep = p->usr.p_endpoint;
+		if (!DVK_EP_GEN(ep))
+			return EDVSENDPOINT;
+		ret = dvk_migr_bind_locked(p, *target, ep);
 		if (!ret)
 			*target = NULL;
 		return ret;
 	}
 	if (!(p->usr.p_rts_flags & DVK_REMOTE)) {
-		/* A: the slot now stands for the process on @nodeid. */
+		/* A: the idle process leaves; the slot stands for it on @nodeid. */
 		struct dvk_priv priv = p->priv;
 		s32 ep = p->usr.p_endpoint;
 		char name[DVK_NAME_LEN];
+		int ret;
 
+		if (!dvk_migrating_locked(p))
+			return EDVSPROCSTS;
+		ret = dvk_migr_idle_locked(p);
+		if (ret)
+			return ret;
 		strscpy(name, p->usr.p_name, sizeof(name));
 		dvk_unbind_locked(p, EDVSNOTBIND);
 		dvk_bind_remote_locked(p, ep, nodeid, name);
@@ -193,9 +227,12 @@ static int dvk_migr_commit_locked(struct dvk_dc *dc, struct dvk_proc *p, int nod
  * EDVSBADNODEID, EDVSBADPID; START: EDVSMIGRATE (migrating already),
  * EDVSPROCSTS (the process is in a call to another), EDVSBUSY (it owes a
  * reply, has requests queued or is in a copy: try again), EDVSPERM (a
- * kernel thread); COMMIT and ROLLBACK: EDVSPROCSTS (not migrating);
- * COMMIT on the new node: EDVSLCLPROC (the slot is local here already),
- * EDVSBUSY (the process is bound already).
+ * kernel thread); ROLLBACK: EDVSPROCSTS (not migrating); COMMIT on the
+ * old node: EDVSPROCSTS (not migrating, or its process is in a call),
+ * EDVSBUSY (it owes a reply again); on the new node: EDVSLCLPROC (the
+ * slot is local here already), EDVSENDPOINT (registered by number: name
+ * the full endpoint), EDVSBUSY (the process is bound already),
+ * EDVSBADPID (it is exiting).
  */
 long dvk_migrate(int oper, int pid, int dcid, s32 ep, int nodeid)
 {
@@ -249,9 +286,6 @@ relock:
 		ret = 0;
 		break;
 	case DVK_MIGR_COMMIT:
-		ret = EDVSPROCSTS;
-		if (!dvk_migrating_locked(p))
-			break;
 		if (target && p->unbind_gp) {
 			unsigned long cookie = p->unbind_rcu;
 
@@ -264,7 +298,7 @@ relock:
 			spin_unlock(&dc->lock);
 			goto relock;
 		}
-		ret = dvk_migr_commit_locked(dc, p, nodeid, local, &target);
+		ret = dvk_migr_commit_locked(dc, p, ep, nodeid, local, &target);
 		break;
 	}
 out_unlock:

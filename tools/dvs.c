@@ -676,8 +676,9 @@ static const struct dvs_cmd dvs_cmds[] = {
 	  "                                                   itself, process P takes it)\n"
 	  "  dvs migrate rollback --dc D --endpoint E         it stays where it was\n"
 	  "Run start on every node of the DC (the endpoint's own node last), then\n"
-	  "commit on every node (its old node first); a migration not committed in\n"
-	  "30 s (migrate_timeout_ms) is rolled back. docs/abi.md, \"Migration\"." },
+	  "commit on every node (its old node first, its new node last); a migration\n"
+	  "the old node has not committed in 30 s (migrate_timeout_ms) is rolled back.\n"
+	  "docs/abi.md, \"Migration\"." },
 	{ "priv", dvs_priv, priv_opts,
 	  "Show a binding's privileges; with --level/--calls/--ipc-to, set them\n"
 	  "(CAP_SYS_ADMIN)." },

@@ -199,6 +199,11 @@ struct dvs_usr {
 #define DVK_WAIT_BIND		0
 #define DVK_WAIT_UNBIND		1
 
+/* migrate(oper, pid, dcid, endpoint, nodeid) */
+#define DVK_MIGR_START		0
+#define DVK_MIGR_COMMIT		1
+#define DVK_MIGR_ROLLBACK	2
+
 /* Notify messages: m_type = DVK_NOTIFY_MESSAGE | source system index. */
 #define DVK_NOTIFY_MESSAGE	0x1000
 #define DVK_NOTIFY_FROM(idx)	(DVK_NOTIFY_MESSAGE | (idx))
@@ -220,11 +225,6 @@ struct dvs_usr {
 #define DVK_MIS_KTHREAD		0x0040
 #define DVK_MIS_REPLICATED	0x0080	/* bound by REPLICA_BIND */
 #define DVK_MIS_MIGRATED	0x0800	/* migrated from this node to p_nodeid */
-
-/* migrate(oper, pid, dcid, endpoint, nodeid) */
-#define DVK_MIGR_START		0
-#define DVK_MIGR_COMMIT		1
-#define DVK_MIGR_ROLLBACK	2
 #define DVK_MIS_WOKENUP		0x0200
 #define DVK_MIS_THREAD		0x8000	/* bound per thread (tbind) */
 

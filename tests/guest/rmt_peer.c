@@ -573,7 +573,8 @@ static int ask_agent(int agent_ep, int oper, int ep, int node)
  * rmt_peer orchestrate SRV OLD_AGENT NEW_AGENT NEW_NODE: move SRV from the
  * old agent's node to the new one's, this node taking part too: start
  * here, on the new node, then on the old one (once its server is idle);
- * commit on the old node, the new one, then here.
+ * commit on the old node, here, then on the new one (until then the new
+ * node refuses calls to the endpoint for their nodes to replay).
  */
 static int orchestrate(int ep, int old_agent, int new_agent, int new_node)
 {
@@ -602,9 +603,9 @@ static int orchestrate(int ep, int old_agent, int new_agent, int new_node)
 	if (!r)
 		r = ask_agent(old_agent, DVK_MIGR_COMMIT, ep, new_node);
 	if (!r)
-		r = ask_agent(new_agent, DVK_MIGR_COMMIT, ep, new_node);
-	if (!r)
 		r = dvk_migrate(DVK_MIGR_COMMIT, 0, T_DC, ep, new_node);
+	if (!r)
+		r = ask_agent(new_agent, DVK_MIGR_COMMIT, ep, new_node);
 	printf("%s: migrate/committed-everywhere (%s, %ld ms)\n", r ? "FAIL" : "PASS",
 	       dvk_errname(r) ?: "0", t_now_ms() - t0);
 	return r ? 1 : 0;

@@ -254,6 +254,7 @@ static int one_call(void *arg)
 /* A server owing a reply cannot start; the states and arguments checked. */
 static void start_rules_and_bad_args(void)
 {
+	struct proc_usr p;
 	pid_t srv, cli;
 	int ep;
 
@@ -265,6 +266,9 @@ static void start_rules_and_bad_args(void)
 	cli = t_fork(one_call, &ep);
 	T_TRUE(t_sync_wait());
 	T_EQ(dvk_migrate(DVK_MIGR_START, 0, T_DC, ep, -1), EDVSBUSY);
+	/* The client, its request taken, is in a call of its own: not now either. */
+	T_EQ(dvk_getprocinfo(T_DC, CLI_NR, &p), 0);
+	T_EQ(dvk_migrate(DVK_MIGR_START, 0, T_DC, p.p_endpoint, -1), EDVSPROCSTS);
 	T_EQ(t_join(cli), 0);
 	T_TRUE(t_wait_flags(T_DC, SRV_NR, DVK_RECEIVING));
 	T_EQ(dvk_migrate(DVK_MIGR_START, 0, T_DC, ep, -1), 0);
