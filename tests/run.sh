@@ -277,11 +277,12 @@ cmd_done two-nodes "$logs/two-nodes-client.log" "$rc"
 scan_kernel_log two-nodes-server "$logs/two-nodes-server.log"
 scan_kernel_log two-nodes-server2 "$logs/two-nodes-server2.log"
 
-echo "== migration across three UML nodes: node 1's server moves to node 2 under node 3's calls"
-for n in 1 2 3; do echo "/usr/lib/dvs-tests/migrate-nodes.sh $n" > "$d/migrate$n.sh"; done
+echo "== migration across three UML nodes: node 1's server moves to node 2 and back under node 3's calls"
 mig_node() {	# mig_node N
 	boot_uml "$B/kernel-test/linux" "$logs/migrate-node$1.log" "migr$1" 300 dvs.run=cmd \
-		dvs.hostdir="$d" dvs.cmd="/host/migrate$1.sh" eth0=daemon,,unix,"$sw" dvs.ip="10.0.9.$1/24"
+		dvs.cmd=/usr/lib/dvs-tests/migrate-nodes.sh eth0=daemon,,unix,"$sw" dvs.ip="10.0.9.$1/24" \
+		dvs.migme="$1" dvs.mignodes=1:10.0.9.1,2:10.0.9.2,3:10.0.9.3 dvs.mighome=1 \
+		dvs.migclient=3 dvs.mighops=1:2,2:1
 }
 mig_node 1 &
 m1=$!
@@ -340,6 +341,8 @@ echo "== a three-node DC: the host VM (node 0) and two UML guests inside it (nod
 hostvm_scenario hostvm-three tcp
 echo "== the same over /dev/umlXX bridges: each guest linked to the host only, the host relaying"
 hostvm_scenario hostvm-three uml
+echo "== migration with the host VM: node 1's server moves to the host (node 0) and back under node 2's calls"
+hostvm_scenario hostvm-migrate tcp
 
 echo "== make demo's demo (tools/demo.sh): the host VM as node 0, a UML guest in it as node 1, over the bridge"
 log=$logs/demo.log

@@ -1,34 +1,65 @@
 #!/bin/sh
-# Migration across three UML guests on one uml_switch (tests/run.sh): the
-# server (slot 1) moves from node 1 to node 2 while node 3's client keeps
-# calling and copying; node 3 drives the move through an agent on each of
-# the other nodes (rmt_peer agent / orchestrate), taking part itself.
-#   migrate-nodes.sh 1|2|3
+# A node of the migration scenarios: a server (slot 1) starts on the home
+# node and moves along the hops while the client node's client keeps
+# calling and copying; the client node drives the moves (rmt_peer
+# orchestrate) through an agent on every other node (rmt_peer agent), which
+# also starts the new server when the endpoint comes to its node.
+# Parameters (kernel command line, or as arguments, which win):
+#   dvs.migme=N            this node
+#   dvs.mignodes=N:IP,...  every node and its address
+#   dvs.mighome=N          where the server starts
+#   dvs.migclient=N        the client's and orchestrator's node
+#   dvs.mighops=F:T,...    the moves
+# Used by tests/run.sh (three UML guests) and hostvm-migrate.sh (the host
+# VM and two guests).
 here=$(cd "$(dirname "$0")" && pwd)
-me=$1
-proxy_args="--dc 0 --heartbeat 300 --dead 1500 --key 000102030405060708090a0b0c0d0e0f"
-SRV=32769 CLI=32770 AGENT1=32773 AGENT2=32774 ORCH=32775
-peers=
-for n in 1 2 3; do [ "$n" = "$me" ] || peers="$peers --peer $n=10.0.9.$n/node$n"; done
-dvs init --node "$me" --name MIGR > /dev/null || exit 1
+for arg in $(cat /proc/cmdline) "$@"; do
+	case $arg in
+	dvs.migme=*) me=${arg#*=} ;;
+	dvs.mignodes=*) nodes=${arg#*=} ;;
+	dvs.mighome=*) home=${arg#*=} ;;
+	dvs.migclient=*) client=${arg#*=} ;;
+	dvs.mighops=*) hops=${arg#*=} ;;
+	esac
+done
+[ -n "$me" ] && [ -n "$nodes" ] && [ -n "$home" ] && [ -n "$client" ] && [ -n "$hops" ] ||
+	{ echo "migrate-nodes: dvs.migme, mignodes, mighome, migclient and mighops are needed" >&2; exit 2; }
+proxy_args="--dc 0 --heartbeat 300 --dead 1500"
+SRV=32769 CLI=32770 ORCH=32775
+if dvs info | grep -q '^nodeid=-1$'; then
+	dvs init --node "$me" --name MIGR > /dev/null || exit 1
+fi
 dvs dc-init --dc 0 > /dev/null || exit 1
+peers= ids=
+for n in $(echo "$nodes" | tr , ' '); do
+	ids="$ids${ids:+,}${n%%:*}"
+	[ "${n%%:*}" = "$me" ] || peers="$peers --peer ${n%%:*}=${n#*:}/node${n%%:*}"
+done
 dvs-proxy $peers $proxy_args &
 reg() { dvs rmtbind --dc 0 --endpoint "$1" --node "$2" --name "$3" > /dev/null || exit 1; }
-case $me in
-1)	reg $CLI 3 client; reg $ORCH 3 orch
-	RMT_SLOT=1 "$here/rmt_peer" server /bin/true &
-	RMT_SLOT=5 exec "$here/rmt_peer" agent 0 ;;
-2)	reg $SRV 1 server; reg $CLI 3 client; reg $ORCH 3 orch
-	RMT_WAITBIND=1 "$here/rmt_peer" server /bin/true &
-	RMT_SLOT=6 exec "$here/rmt_peer" agent $! ;;
-3)	reg $SRV 1 server; reg $AGENT1 1 agent1; reg $AGENT2 2 agent2
-	RMT_SLOT=2 "$here/rmt_peer" migrate-client $SRV 40 &
+[ "$me" = "$home" ] || reg $SRV "$home" server
+if [ "$me" = "$client" ]; then
+	for n in $(echo "$ids" | tr , ' '); do
+		[ "$n" = "$me" ] || reg $((32768 + 10 + n)) "$n" "agent$n"
+	done
+	moves=$(echo "$hops" | tr , '\n' | grep -c .)
+	# The client starts once every agent answers: the moves come after it.
+	RMT_SLOT=7 "$here/rmt_peer" orchestrate $SRV "$ids" $(echo "$hops" | tr , ' ') \
+		> /tmp/orchestrate.log 2>&1 &
+	orch=$!
+	for _ in $(seq 1200); do grep -q 'migrate/agents-reachable' /tmp/orchestrate.log && break; sleep 0.1; done
+	RMT_SLOT=2 "$here/rmt_peer" migrate-client $SRV 80 "$moves" &
 	cli=$!
-	sleep 2
-	RMT_SLOT=7 "$here/rmt_peer" orchestrate $SRV $AGENT1 $AGENT2 2
+	wait $orch
+	orc=$?
+	cat /tmp/orchestrate.log
 	wait $cli
 	rc=$?
+	[ $orc = 0 ] || rc=1
 	dvs ps --dc 0
-	exit $rc ;;
-*)	echo "usage: migrate-nodes.sh 1|2|3" >&2; exit 2 ;;
-esac
+	exit $rc
+fi
+reg $CLI "$client" client
+reg $ORCH "$client" orch
+[ "$me" = "$home" ] && RMT_SLOT=1 "$here/rmt_peer" server /bin/true &
+exec "$here/rmt_peer" agent

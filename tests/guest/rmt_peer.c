@@ -23,12 +23,12 @@
  * clients in one DC need slots of their own: a slot is local on one node
  * and remote everywhere else).
  *
- *   rmt_peer migrate-client SRV ROUNDS   sendrecs and copies while SRV
- *       migrates (migrate-nodes.sh); RMT_WAITBIND=1 makes a server wait to
- *       be bound (by dvs migrate commit) instead of binding, and a server
- *       whose binding goes (migrated away) exits.
- *   rmt_peer agent PID   this node's part of a migration, on request;
- *   rmt_peer orchestrate SRV OLD_AGENT NEW_AGENT NEW_NODE   drives it.
+ *   rmt_peer migrate-client SRV ROUNDS MOVES   sendrecs and copies while
+ *       SRV migrates MOVES times (migrate-nodes.sh); RMT_WAITBIND=1 makes a
+ *       server wait to be bound (by a migration's commit) instead of
+ *       binding, and a server whose binding goes (migrated away) exits.
+ *   rmt_peer agent   this node's part of a migration, on request;
+ *   rmt_peer orchestrate SRV NODES FROM:TO...   drives moves of SRV.
  *   rmt_peer bench SRV COUNT   the median ECHO round trip, for make bench.
  *   rmt_peer bench-copy SRV COUNT BYTES   the median time and rate of
  *       pulling BYTES from the server's buffer into this process's.
@@ -485,14 +485,14 @@ static void node_killed_mid_call(void)
  * Passes when every round was answered, each once: per serving node the
  * counts run 1, 2, 3 ... without a gap or a repeat, and they add up.
  */
-static int migrate_client(int rounds)
+static int migrate_client(int rounds, int want_moves)
 {
-	int node_of[64], last[DVK_MAX_NODES] = { 0 }, moves = 0, copies = 0, bad = 0, want;
+	int node_of[128], last[DVK_MAX_NODES] = { 0 }, moves = 0, copies = 0, bad = 0, want;
 	struct dvk_message m;
 	int failures = 0;
 
 	if (dvk_bind(T_DC, my_slot(2)) < 0 || echo_until_up(60, &failures) ||
-	    rounds < 1 || rounds > 64)
+	    rounds < 1 || rounds > 128)
 		return 1;
 	for (int i = 0; i < rounds; i++) {
 		int node, r = echo_msg(i, &m);
@@ -507,8 +507,11 @@ static int migrate_client(int rounds)
 			printf("  round %d: served on node %d?\n", i, node);
 			return 1;
 		}
-		/* The first server had served echo_until_up's probes: its count starts anywhere. */
-		want = last[node] ? last[node] + 1 : i == 0 ? m.m_u.m1.i3 : 1;
+		/*
+		 * Each server process counts what it served: the first started
+		 * with echo_until_up's probes, every later one (a move) at 1.
+		 */
+		want = i == 0 ? m.m_u.m1.i3 : node != node_of[i - 1] ? 1 : last[node] + 1;
 		if (m.m_u.m1.i1 != i + 1 || m.m_u.m1.i3 != want) {
 			printf("  round %d: i1 %d node %d count %d (expected %d)\n", i,
 			       m.m_u.m1.i1, node, m.m_u.m1.i3, want);
@@ -531,83 +534,134 @@ static int migrate_client(int rounds)
 	       rounds, node_of[0], node_of[rounds - 1], moves, copies);
 	printf("%s: migrate/every-round-served-once\n", bad ? "FAIL" : "PASS");
 	printf("%s: migrate/copies-during-the-move\n", copies == rounds / 4 ? "PASS" : "FAIL");
-	printf("%s: migrate/moved-once-to-another-node\n",
-	       moves == 1 && node_of[0] != node_of[rounds - 1] ? "PASS" : "FAIL");
-	return bad || copies != rounds / 4 || moves != 1;
+	printf("%s: migrate/moved-%d-times\n", moves == want_moves ? "PASS" : "FAIL", want_moves);
+	return bad || copies != rounds / 4 || moves != want_moves;
+}
+
+/* This node's id (dvk_getdvsinfo), -1 when unknown. */
+static int my_node(void)
+{
+	struct dvs_usr d;
+
+	return dvk_getdvsinfo(&d) < 0 ? -1 : d.d_nodeid;
 }
 
 /*
- * rmt_peer agent PID: this node's part of a migration on request (m1.i1 =
- * oper, i2 = endpoint, i3 = new node; a commit here binds PID), replying
- * with dvk_migrate()'s result. The orchestrator on another node sends them.
+ * A server for a migration's new home here: a child, waiting to be bound
+ * (RMT_WAITBIND); its pid, or -1.
  */
-static int agent(int pid)
+static int spawn_waiting_server(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		setenv("RMT_WAITBIND", "1", 1);
+		execl("/proc/self/exe", "rmt_peer", "server", "/bin/true", (char *)NULL);
+		_exit(127);
+	}
+	usleep(200 * 1000);	/* in wait4bind(SELF) by now */
+	return pid;
+}
+
+/* This node's part: migrate @ep (@oper, to @node); a commit here binds a new server. */
+static int migrate_here(int oper, int ep, int node)
+{
+	int pid = 0;
+
+	if (oper == DVK_MIGR_COMMIT && node == my_node())
+		pid = spawn_waiting_server();
+	return dvk_migrate(oper, pid, T_DC, ep, node);
+}
+
+/* Agents are bound to slot 10 + their node id, generation 1. */
+#define AGENT_EP(node)	DVK_ENDPOINT(1, 10 + (node))
+
+/*
+ * rmt_peer agent: this node's part of a migration on request (m1.i1 =
+ * oper, i2 = endpoint, i3 = new node), replying with dvk_migrate()'s
+ * result. The orchestrator on another node sends them.
+ */
+static int agent(void)
 {
 	struct dvk_message m;
 
-	if (dvk_bind(T_DC, my_slot(5)) < 0)
+	if (dvk_bind(T_DC, DVK_EP_NR(AGENT_EP(my_node()))) < 0)
 		return 1;
 	for (;;) {
 		if (dvk_receive(DVK_ANY, &m) < 0 || m.m_type != MIGR_RQ)
 			continue;
-		m.m_u.m1.i1 = dvk_migrate(m.m_u.m1.i1, pid, T_DC, m.m_u.m1.i2, m.m_u.m1.i3);
+		m.m_u.m1.i1 = migrate_here(m.m_u.m1.i1, m.m_u.m1.i2, m.m_u.m1.i3);
 		printf("agent: migrate %d -> %s\n", m.m_u.m1.i2, dvk_errname(m.m_u.m1.i1) ?: "0");
 		dvk_reply_T(m.m_source, &m, 1000);
 	}
 }
 
-/* Node of @agent: migrate @ep (@oper, to @node); the agent's answer. */
-static int ask_agent(int agent_ep, int oper, int ep, int node)
+/* Node @node's part (here, or through its agent); its answer. */
+static int part(int node, int oper, int ep, int new_node)
 {
 	struct dvk_message m = { .m_type = MIGR_RQ };
 	int r;
 
+	if (node == my_node())
+		return oper < 0 ? EDVSBADVALUE : migrate_here(oper, ep, new_node);
 	m.m_u.m1.i1 = oper;
 	m.m_u.m1.i2 = ep;
-	m.m_u.m1.i3 = node;
-	r = dvk_sendrec_T(agent_ep, &m, 10000);
+	m.m_u.m1.i3 = new_node;
+	r = dvk_sendrec_T(AGENT_EP(node), &m, 10000);
 	return r ? r : m.m_u.m1.i1;
 }
 
 /*
- * rmt_peer orchestrate SRV OLD_AGENT NEW_AGENT NEW_NODE: move SRV from the
- * old agent's node to the new one's, this node taking part too: start
- * here, on the new node, then on the old one (once its server is idle);
- * commit on the old node, here, then on the new one (until then the new
- * node refuses calls to the endpoint for their nodes to replay).
+ * rmt_peer orchestrate SRV NODES FROM:TO...: move SRV along the hops given
+ * (FROM:TO, node ids), every node of NODES ("0,1,2") taking part: start on
+ * the others, then on FROM once its server is idle; commit on FROM, the
+ * others, then TO (until then TO refuses calls to the endpoint, which
+ * their nodes replay). The nodes other than this one need an agent.
  */
-static int orchestrate(int ep, int old_agent, int new_agent, int new_node)
+static int orchestrate(int ep, const char *nodes_arg, int nhops, char **hops)
 {
-	long t0 = t_now_ms();
-	int r = EDVSNOTCONN;
+	int nodes[DVK_MAX_NODES], n = 0, r = 0;
+	char list[128], *tok, *save;
 
+	snprintf(list, sizeof(list), "%s", nodes_arg);
+	for (tok = strtok_r(list, ",", &save); tok && n < DVK_MAX_NODES;
+	     tok = strtok_r(NULL, ",", &save))
+		nodes[n++] = atoi(tok);
 	if (dvk_bind(T_DC, my_slot(7)) < 0)
 		return 1;
-	/* Both agents reachable (an unknown oper is only refused). */
-	for (int i = 0; i < 300 && (r = ask_agent(old_agent, -1, ep, 0)) != EDVSBADVALUE; i++)
-		usleep(100 * 1000);
-	for (int i = 0; i < 300 && r == EDVSBADVALUE &&
-			(r = ask_agent(new_agent, -1, ep, 0)) != EDVSBADVALUE; i++)
-		usleep(100 * 1000);
-	printf("%s: migrate/agents-reachable\n", r == EDVSBADVALUE ? "PASS" : "FAIL");
-	r = dvk_migrate(DVK_MIGR_START, 0, T_DC, ep, -1);
-	if (!r)
-		r = ask_agent(new_agent, DVK_MIGR_START, ep, -1);
-	for (int i = 0; !r || r == EDVSBUSY; i++) {
-		r = ask_agent(old_agent, DVK_MIGR_START, ep, -1);
-		if (r != EDVSBUSY || i > 500)
-			break;
-		usleep(10 * 1000);
+	/* Every agent reachable (an unknown oper is only refused). */
+	for (int k = 0; k < n && !r; k++) {
+		int i = 0;
+
+		while ((r = part(nodes[k], -1, ep, 0)) != EDVSBADVALUE && i++ < 600)
+			usleep(100 * 1000);
+		r = r == EDVSBADVALUE ? 0 : r;
 	}
-	printf("%s: migrate/started-everywhere (%s)\n", r ? "FAIL" : "PASS", dvk_errname(r) ?: "0");
-	if (!r)
-		r = ask_agent(old_agent, DVK_MIGR_COMMIT, ep, new_node);
-	if (!r)
-		r = dvk_migrate(DVK_MIGR_COMMIT, 0, T_DC, ep, new_node);
-	if (!r)
-		r = ask_agent(new_agent, DVK_MIGR_COMMIT, ep, new_node);
-	printf("%s: migrate/committed-everywhere (%s, %ld ms)\n", r ? "FAIL" : "PASS",
-	       dvk_errname(r) ?: "0", t_now_ms() - t0);
+	printf("%s: migrate/agents-reachable\n", r ? "FAIL" : "PASS");
+	for (int h = 0; h < nhops && !r; h++) {
+		int from = atoi(hops[h]), to = atoi(strchr(hops[h], ':') + 1);
+		long t0 = t_now_ms();
+
+		sleep(h ? 1 : 3);		/* the client calls it where it is */
+		for (int k = 0; k < n && !r; k++)
+			if (nodes[k] != from)
+				r = part(nodes[k], DVK_MIGR_START, ep, -1);
+		for (int i = 0; !r || r == EDVSBUSY; i++) {
+			r = part(from, DVK_MIGR_START, ep, -1);
+			if (r != EDVSBUSY || i > 500)
+				break;
+			usleep(10 * 1000);
+		}
+		if (!r)
+			r = part(from, DVK_MIGR_COMMIT, ep, to);
+		for (int k = 0; k < n && !r; k++)
+			if (nodes[k] != from && nodes[k] != to)
+				r = part(nodes[k], DVK_MIGR_COMMIT, ep, to);
+		if (!r)
+			r = part(to, DVK_MIGR_COMMIT, ep, to);
+		printf("%s: migrate/moved-from-%d-to-%d (%s, %ld ms)\n", r ? "FAIL" : "PASS",
+		       from, to, dvk_errname(r) ?: "0", t_now_ms() - t0 - (h ? 1000 : 3000));
+	}
 	return r ? 1 : 0;
 }
 
@@ -690,15 +744,13 @@ int main(int argc, char **argv)
 		srv = atoi(argv[2]);
 		return bench_copy(atoi(argv[3]) > 0 ? atoi(argv[3]) : 1, atol(argv[4]));
 	}
-	if (argc == 3 && !strcmp(argv[1], "agent"))
-		return agent(atoi(argv[2]));
-	if (argc == 6 && !strcmp(argv[1], "orchestrate")) {
-		setvbuf(stdout, NULL, _IOLBF, 0);
-		return orchestrate(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), atoi(argv[5]));
-	}
-	if (argc == 4 && !strcmp(argv[1], "migrate-client")) {
+	if (argc == 2 && !strcmp(argv[1], "agent"))
+		return agent();
+	if (argc >= 5 && !strcmp(argv[1], "orchestrate"))
+		return orchestrate(atoi(argv[2]), argv[3], argc - 4, argv + 4);
+	if (argc == 5 && !strcmp(argv[1], "migrate-client")) {
 		srv = atoi(argv[2]);
-		return migrate_client(atoi(argv[3]));
+		return migrate_client(atoi(argv[3]), atoi(argv[4]));
 	}
 	if (argc < 3 || argc > 6 || strcmp(argv[1], "client")) {
 		fprintf(stderr, "usage: rmt_peer server CMD | client SERVER_EP [NAME [basic|cut [SERVER2_EP]]]\n");
