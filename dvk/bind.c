@@ -298,6 +298,25 @@ static bool dvk_may_bind(struct dvk_dc *dc, struct task_struct *target, int nr)
 	return ok;
 }
 
+/**
+ * dvk_slot_grace_unlock() - slot @p was unbound a moment ago: let lockless
+ * lookups finish with its hash node before a new binding reuses it.
+ * @dc: @p's DC, locked on entry, unlocked on return (the caller relocks
+ *	and checks the slot again).
+ * @p: the slot, @p->unbind_gp set.
+ */
+void dvk_slot_grace_unlock(struct dvk_dc *dc, struct dvk_proc *p)
+{
+	unsigned long cookie = p->unbind_rcu;
+
+	spin_unlock(&dc->lock);
+	cond_synchronize_rcu(cookie);
+	spin_lock(&dc->lock);
+	if (p->unbind_rcu == cookie)	/* else unbound again meanwhile: wait again */
+		p->unbind_gp = false;
+	spin_unlock(&dc->lock);
+}
+
 /* Is @target bound to some slot? Under the binding hash's lock. */
 static bool dvk_task_bound(struct task_struct *target)
 {
@@ -491,15 +510,7 @@ relock:
 	if (!(p->usr.p_rts_flags & DVK_SLOT_FREE))
 		goto out_unlock;
 	if (target && p->unbind_gp) {
-		unsigned long cookie = p->unbind_rcu;
-
-		/* Unbound a moment ago: let lockless lookups finish with the node. */
-		spin_unlock(&dc->lock);
-		cond_synchronize_rcu(cookie);
-		spin_lock(&dc->lock);
-		if (p->unbind_rcu == cookie)	/* else unbound again meanwhile: wait again */
-			p->unbind_gp = false;
-		spin_unlock(&dc->lock);
+		dvk_slot_grace_unlock(dc, p);
 		goto relock;
 	}
 	if (target) {

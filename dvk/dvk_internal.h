@@ -308,6 +308,7 @@ bool dvk_still_caller(struct dvk_proc *p, struct task_struct *task);
 void dvk_unbind_locked(struct dvk_proc *p, int why);
 void dvk_bind_remote_locked(struct dvk_proc *p, s32 ep, int nodeid, const char *name);
 struct task_struct *dvk_bind_target(struct dvk_dc *dc, int oper, int pid);
+void dvk_slot_grace_unlock(struct dvk_dc *dc, struct dvk_proc *p);
 int dvk_migr_bind_locked(struct dvk_proc *p, struct task_struct *target, s32 ep);
 
 /* migrate.c */

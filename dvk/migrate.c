@@ -287,15 +287,7 @@ relock:
 		break;
 	case DVK_MIGR_COMMIT:
 		if (target && p->unbind_gp) {
-			unsigned long cookie = p->unbind_rcu;
-
-			/* As bind: let lockless lookups finish with the node first. */
-			spin_unlock(&dc->lock);
-			cond_synchronize_rcu(cookie);
-			spin_lock(&dc->lock);
-			if (p->unbind_rcu == cookie)
-				p->unbind_gp = false;
-			spin_unlock(&dc->lock);
+			dvk_slot_grace_unlock(dc, p);
 			goto relock;
 		}
 		ret = dvk_migr_commit_locked(dc, p, ep, nodeid, local, &target);

@@ -28,12 +28,7 @@ const char *t_prog = "test_remote";
 /* Node 0 with DC0, this process the (connected) pair serving node 1. */
 static void up_with_node1(void)
 {
-	t_up();
-	T_EQ(dvk_proxies_bind("px1", RNODE, getpid(), getpid(), 65536), RNODE);
-	T_EQ(dvk_node_up("node1", RNODE, RNODE), RNODE);
-	T_EQ(dvk_add_node(T_DC, RNODE), 0);
-	T_EQ(dvk_proxy_conn(RNODE, DVK_CONNECT_SPROXY), 0);
-	T_EQ(dvk_proxy_conn(RNODE, DVK_CONNECT_RPROXY), 0);
+	t_up_with_pair(RNODE);
 	T_TRUE(dvk_rmtbind(T_DC, "rsrv", RSRV, RNODE) == RSRV);
 	T_TRUE(dvk_rmtbind(T_DC, "rcli", RCLI, RNODE) == RCLI);
 }
@@ -41,9 +36,7 @@ static void up_with_node1(void)
 /* A command as node 1 would send it. */
 static struct dvk_cmd from1(unsigned int cmd, int src, int dst, unsigned long long id)
 {
-	struct dvk_cmd c = { .c_cmd = cmd, .c_dcid = T_DC, .c_src = src, .c_dst = dst,
-			     .c_snode = RNODE, .c_dnode = 0, .c_id = id };
-	return c;
+	return t_cmd_from(RNODE, cmd, src, dst, id);
 }
 
 /* The next command for node 1; fails the case if none comes within 2 s. */

@@ -99,6 +99,23 @@ void t_down(void)
 	T_EQ(dvk_dvs_end(), 0);
 }
 
+void t_up_with_pair(int node)
+{
+	t_up();
+	T_EQ(dvk_proxies_bind("px1", node, getpid(), getpid(), 65536), node);
+	T_EQ(dvk_node_up("node1", node, node), node);
+	T_EQ(dvk_add_node(T_DC, node), 0);
+	T_EQ(dvk_proxy_conn(node, DVK_CONNECT_SPROXY), 0);
+	T_EQ(dvk_proxy_conn(node, DVK_CONNECT_RPROXY), 0);
+}
+
+struct dvk_cmd t_cmd_from(int node, unsigned int cmd, int src, int dst, unsigned long long id)
+{
+	struct dvk_cmd c = { .c_cmd = cmd, .c_dcid = T_DC, .c_src = src, .c_dst = dst,
+			     .c_snode = node, .c_dnode = 0, .c_id = id };
+	return c;
+}
+
 pid_t t_fork(int (*fn)(void *), void *arg)
 {
 	pid_t pid;

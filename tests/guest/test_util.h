@@ -37,6 +37,10 @@ unsigned int t_doors(void);
 extern struct dc_usr t_dc0;
 void t_up(void);		/* dvs_init(0, defaults) + dc_init(t_dc0) */
 void t_down(void);		/* dvs_end, which ends the DC too */
+/* t_up, and this process the connected proxy pair of remote node @node, in DC0. */
+void t_up_with_pair(int node);
+/* A command as remote node @node sends it to this node (0). */
+struct dvk_cmd t_cmd_from(int node, unsigned int cmd, int src, int dst, unsigned long long id);
 
 /*
  * Children. t_fork runs fn in a child that exits with fn's result: 0 for
