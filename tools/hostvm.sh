@@ -241,6 +241,11 @@ run() {
 		kernel=$root/boot/vmlinux-$rel
 		[[ -f $kernel ]] || kernel=$root/boot/vmlinuz-$rel
 	fi
+	# TCG's default CPU has no RDRAND: the kernel's random pool then starts
+	# from timer jitter alone, which under TCG can take minutes, and the
+	# first getrandom() (dvs-proxy's, a UML guest's) soft-locks a vCPU
+	# meanwhile. With RDRAND (RANDOM_TRUST_CPU=y) the pool is ready at boot.
+	cpu=(-cpu qemu64,+rdrand)
 	[[ $accel = kvm ]] && cpu=(-cpu host)
 	local cmdline="console=ttyS0 console_msg_format=syslog rdinit=/sbin/init panic=-1 dvs.run=cmd ${append[*]}"
 	: >"$tmp/console"
