@@ -313,7 +313,12 @@ int dvk_migr_bind_locked(struct dvk_proc *p, struct task_struct *target, s32 ep)
 
 /* migrate.c */
 long dvk_migrate(int oper, int pid, int dcid, s32 ep, int nodeid);
-bool dvk_migrating_locked(struct dvk_proc *p);
+bool dvk_migr_expired_locked(struct dvk_proc *p);
+/* Is slot @p migrating (one past its time is rolled back)? dc->lock held. */
+static inline bool dvk_migrating_locked(struct dvk_proc *p)
+{
+	return (p->usr.p_rts_flags & DVK_MIGRATING) && !dvk_migr_expired_locked(p);
+}
 int dvk_migr_wait(struct dvk_dc *dc, struct dvk_proc *q, long *t);
 bool dvk_migr_replay(unsigned long *until);
 int dvk_exit_hook_init(void);

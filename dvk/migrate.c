@@ -41,23 +41,21 @@ MODULE_PARM_DESC(migrate_timeout_ms,
 #define DVK_MIGR_PAUSE_MS	20
 
 /**
- * dvk_migrating_locked() - is slot @p migrating? One past its time is
- * rolled back here. dc->lock held.
- * @p: the slot.
+ * dvk_migr_expired_locked() - roll back slot @p's migration if it is past
+ * its time (the slow half of dvk_migrating_locked()). dc->lock held.
+ * @p: a slot marked DVK_MIGRATING.
  *
- * Return: true while a migration of @p is in progress.
+ * Return: true when it was rolled back here.
  */
-bool dvk_migrating_locked(struct dvk_proc *p)
+bool dvk_migr_expired_locked(struct dvk_proc *p)
 {
-	if (!(p->usr.p_rts_flags & DVK_MIGRATING))
-		return false;
 	if (time_before(jiffies, p->migr_until))
-		return true;
+		return false;
 	p->usr.p_rts_flags &= ~DVK_MIGRATING;
 	pr_notice("dvk: %s: endpoint %d: migration not committed in %u ms, rolled back\n",
 		  p->dc->usr.dc_name, p->usr.p_endpoint, READ_ONCE(dvk_migrate_ms));
 	wake_up_all(&p->dc->bind_wq);
-	return false;
+	return true;
 }
 
 /**

@@ -220,8 +220,3 @@ int dvk_compat_getproxyinfo(int pxid, proc_usr_t *sproc, proc_usr_t *rproc)
 		proxy_slot(rproc, &px, px.px_rpid, DVK_PX_RCONNECTED);
 	return 0;
 }
-
-int dvk_compat_migrate_X(int oper, int pid, int dcid, int ep, int nodeid)
-{
-	return dvk_migrate(oper, pid, dcid, ep, nodeid);
-}

@@ -145,7 +145,6 @@ int dvk_compat_relay(int ep, message *m);
 int dvk_compat_node_up(const char *name, int nodeid, int pxid);
 int dvk_compat_proxies_bind(const char *name, int pxid, int spid, int rpid, int maxbytes);
 int dvk_compat_getproxyinfo(int pxid, proc_usr_t *sproc, proc_usr_t *rproc);
-int dvk_compat_migrate_X(int oper, int pid, int dcid, int ep, int nodeid);
 
 /* The original's names; each over the call above or libdvk's own. */
 #define dvk_bind_X(o, d, p, e, n)	dvk_compat_bind_X(o, d, p, e, n)
@@ -185,10 +184,10 @@ int dvk_compat_migrate_X(int oper, int pid, int dcid, int ep, int nodeid);
 #define dvk_proxies_bind(nm, px, s, r, b) dvk_compat_proxies_bind(nm, px, s, r, b)
 #define dvk_getproxyinfo(px, s, r)	dvk_compat_getproxyinfo(px, s, r)
 #define dvk_delnode(dcid, n)		dvk_del_node(dcid, n)
-#define dvk_migrate_X(o, p, d, e, n)	dvk_compat_migrate_X(o, p, d, e, n)
-#define dvk_migr_start(dcid, ep)	dvk_compat_migrate_X(MIGR_START, -1, dcid, ep, LOCALNODE)
-#define dvk_migr_rollback(dcid, ep)	dvk_compat_migrate_X(MIGR_ROLLBACK, -1, dcid, ep, LOCALNODE)
-#define dvk_migr_commit(pid, dcid, ep, n) dvk_compat_migrate_X(MIGR_COMMIT, pid, dcid, ep, n)
+#define dvk_migrate_X(o, p, d, e, n)	dvk_migrate(o, p, d, e, n)
+#define dvk_migr_start(dcid, ep)	dvk_migrate(MIGR_START, -1, dcid, ep, LOCALNODE)
+#define dvk_migr_rollback(dcid, ep)	dvk_migrate(MIGR_ROLLBACK, -1, dcid, ep, LOCALNODE)
+#define dvk_migr_commit(pid, dcid, ep, n) dvk_migrate(MIGR_COMMIT, pid, dcid, ep, n)
 
 #ifdef __cplusplus
 }
