@@ -963,10 +963,16 @@ static int dvk_rmt_ackd_locked(struct dvk_dc *dc, const struct dvk_cmd *c)
  *
  * A command for a third node is relayed to it (dvk_rmt_relay()).
  *
+ * EDVSNOTCONN means this pair's own link is down, and nothing else: the
+ * proxy ends the connection on it. A command that cannot go on because a
+ * third node's link is down (a relay, a copy stream) returns EDVSDSTNOTRCH
+ * instead; its sender is answered EDVSNOTCONN.
+ *
  * Return: 0, or EDVSBADPROXY (not a receiver proxy), EDVSBADNODEID
- * (c_dnode out of range), EDVSNONODE (c_snode not served by this pair), EDVSNOTCONN, EDVSBADDCID, EDVSDCNOTRUN, EDVSNODCNODE,
- * EDVSBADREQUEST, EDVSNOMEM, the request's own errors, EDVSACKDST,
- * EDVSACKSRC.
+ * (c_dnode out of range), EDVSNONODE (c_snode not served by this pair),
+ * EDVSNOTCONN (this pair's link is down), EDVSDSTNOTRCH (no way on),
+ * EDVSBADDCID, EDVSDCNOTRUN, EDVSNODCNODE, EDVSBADREQUEST, EDVSNOMEM, the
+ * request's own errors, EDVSACKDST, EDVSACKSRC.
  */
 long dvk_put2lcl(const struct dvk_cmd *c, const void __user *payload)
 {
@@ -1015,14 +1021,14 @@ long dvk_put2lcl(const struct dvk_cmd *c, const void __user *payload)
 		goto out;
 	if (c->c_dnode != READ_ONCE(dvk_dvs.usr.d_nodeid)) {
 		ret = dvk_rmt_relay(px, c, payload, &rm);
-		goto out;
+		goto done;
 	}
 	ret = dvk_rmt_dc_lock(c, &dc);
 	if (ret) {
 		if (rm)
 			dvk_rmt_refuse(rm, c, px - dvk_pairs, ret);	/* no DC here for it */
 		rm = NULL;
-		goto out;
+		goto done;
 	}
 	if (dvk_is_copy_cmd(req))
 		ret = dvk_rcopy_put_locked(dc, c, payload, &rm);
@@ -1037,6 +1043,10 @@ long dvk_put2lcl(const struct dvk_cmd *c, const void __user *payload)
 	}
 	spin_unlock(&dc->lock);
 	dvk_dc_put(dc);
+done:
+	/* Another link's loss must not read as this one's (the proxy would cut it). */
+	if (ret == EDVSNOTCONN)
+		ret = EDVSDSTNOTRCH;
 out:
 	dvk_rmsg_free(rm);
 	return ret;

@@ -1391,10 +1391,15 @@ static int pair2_sender(void *arg)
 /*
  * A command from node 1 for node 2, which another pair serves here, goes
  * to that pair's sender unchanged, data included; one that would go back
- * where it came from is refused and answered.
+ * where it came from is refused and answered. While node 2's link is not
+ * up, a command for it is refused as unreachable (EDVSDSTNOTRCH), never
+ * EDVSNOTCONN: that would tell node 1's proxy its own link is down, and it
+ * would cut it (seen when a guest called another before that one's link
+ * to the relaying host was up).
  */
 static void relay_to_third_node(void)
 {
+	struct proxies_usr info;
 	struct dvk_cmd c, a;
 	pid_t px2;
 
@@ -1404,6 +1409,21 @@ static void relay_to_third_node(void)
 	T_EQ(dvk_proxies_bind("px2", NODE2, px2, px2, 65536), NODE2);
 	T_EQ(dvk_node_up("node2", NODE2, NODE2), NODE2);
 	T_EQ(dvk_add_node(T_DC, NODE2), 0);
+	c = from1(DVK_CMD_SNDREC_MSG, RCLI, RNODE2_EP, 39);
+	c.c_dnode = NODE2;
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSDSTNOTRCH);
+	a = next_cmd();
+	T_EQ(a.c_cmd, DVK_CMD_SNDREC_ACK);
+	T_EQ(a.c_snode, NODE2);
+	T_EQ(a.c_rcode, EDVSNOTCONN);			/* the caller's answer: not connected */
+	T_EQ(a.c_id, 39);
+	c = from1(DVK_CMD_SEND_ACK, RCLI, RNODE2_EP, 38);
+	c.c_dnode = NODE2;
+	T_EQ(dvk_put2lcl(&c, NULL), EDVSDSTNOTRCH);
+	T_EQ(dvk_get2rmt_T(&a, NULL, DVK_TIMEOUT_NOWAIT), EDVSTIMEDOUT);	/* an ack is not answered */
+	T_EQ(dvk_getproxyinfo(RNODE, &info), RNODE);
+	T_EQ(info.px_flags & (DVK_PX_SCONNECTED | DVK_PX_RCONNECTED),
+	     DVK_PX_SCONNECTED | DVK_PX_RCONNECTED);	/* node 1's link stays up */
 	T_EQ(dvk_proxy_conn(NODE2, DVK_CONNECT_SPROXY), 0);
 	T_EQ(dvk_proxy_conn(NODE2, DVK_CONNECT_RPROXY), 0);
 	t_sync_post();
