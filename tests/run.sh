@@ -343,6 +343,8 @@ echo "== the same over /dev/umlXX bridges: each guest linked to the host only, t
 hostvm_scenario hostvm-three uml
 echo "== migration with the host VM: node 1's server moves to the host (node 0) and back under node 2's calls"
 hostvm_scenario hostvm-migrate tcp
+echo "== migration between two guests through the host: node 1's server moves to node 2 and back over /dev/umlXX bridges, the host relaying, under the host's calls"
+hostvm_scenario hostvm-migrate uml
 
 echo "== make demo's demo (tools/demo.sh): the host VM as node 0, a UML guest in it as node 1, over the bridge"
 log=$logs/demo.log

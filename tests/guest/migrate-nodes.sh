@@ -10,6 +10,9 @@
 #   dvs.mighome=N          where the server starts
 #   dvs.migclient=N        the client's and orchestrator's node
 #   dvs.mighops=F:T,...    the moves
+#   dvs.migvia=H           links are /dev/umlXX bridges to node H, the host
+#                          of the other nodes (UML guests inside it), which
+#                          relays between them; mignodes then needs no IPs
 # Used by tests/run.sh (three UML guests) and hostvm-migrate.sh (the host
 # VM and two guests).
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +23,7 @@ for arg in $(cat /proc/cmdline) "$@"; do
 	dvs.mighome=*) home=${arg#*=} ;;
 	dvs.migclient=*) client=${arg#*=} ;;
 	dvs.mighops=*) hops=${arg#*=} ;;
+	dvs.migvia=*) via=${arg#*=} ;;
 	esac
 done
 [ -n "$me" ] && [ -n "$nodes" ] && [ -n "$home" ] && [ -n "$client" ] && [ -n "$hops" ] ||
@@ -32,10 +36,26 @@ fi
 dvs dc-init --dc 0 > /dev/null || exit 1
 peers= ids=
 for n in $(echo "$nodes" | tr , ' '); do
-	ids="$ids${ids:+,}${n%%:*}"
-	[ "${n%%:*}" = "$me" ] || peers="$peers --peer ${n%%:*}=${n#*:}/node${n%%:*}"
+	n=${n%%:*}
+	ids="$ids${ids:+,}$n"
+	[ "$n" = "$me" ] && continue
+	if [ -z "$via" ]; then
+		peers="$peers --peer $n=$(echo "$nodes" | tr , '\n' | sed -n "s/^$n://p")/node$n"
+	elif [ "$me" = "$via" ]; then
+		peers="$peers --umid $n=node$n/node$n"
+	elif [ "$n" = "$via" ]; then
+		peers="$peers --peer $n/node$n"
+	else
+		peers="$peers --via $n:$via"
+	fi
 done
-dvs-proxy $peers $proxy_args &
+if [ -z "$via" ]; then
+	dvs-proxy $peers $proxy_args &
+elif [ "$me" = "$via" ]; then
+	dvs-proxy $peers --uml-dir /tmp/uml $proxy_args &
+else
+	dvs-proxy --transport uml $peers $proxy_args &
+fi
 reg() { dvs rmtbind --dc 0 --endpoint "$1" --node "$2" --name "$3" > /dev/null || exit 1; }
 [ "$me" = "$home" ] || reg $SRV "$home" server
 if [ "$me" = "$client" ]; then

@@ -385,6 +385,46 @@ static void node_lost_mid_migration(void)
 	t_down();
 }
 
+/*
+ * A hostile or broken node 1 answers every request with EDVSMIGRATE and
+ * never migrates anything: the caller replays for migrate_timeout_ms at
+ * most, pausing between replays, then gets EDVSMIGRATE; its slot is as
+ * before and nothing is left queued.
+ */
+static void endless_refusals_bounded(void)
+{
+	int a[2] = { RSRV, EDVSMIGRATE };
+	struct proc_usr p;
+	struct dvk_cmd c;
+	int requests = 0;
+	pid_t cli;
+
+	up_with_node1();
+	T_EQ(set_migrate_timeout(400), 0);
+	T_EQ(dvk_rmtbind(T_DC, "rsrv", RSRV, RNODE), RSRV);
+	cli = t_fork(call_expecting, a);
+	for (;;) {
+		c = next_cmd_within(3000);
+		if (!c.c_cmd)
+			break;
+		T_EQ(c.c_cmd, DVK_CMD_SNDREC_MSG);
+		requests++;
+		c = from1(DVK_CMD_SNDREC_ACK, RSRV, c.c_src, c.c_id);
+		c.c_rcode = EDVSMIGRATE;
+		T_EQ(dvk_put2lcl(&c, NULL), 0);
+	}
+	T_EQ(t_join(cli), 0);
+	printf("  %d requests for one call in migrate_timeout_ms 400\n", requests);
+	T_TRUE(requests >= 2);			/* replayed, without the caller seeing it */
+	T_TRUE(requests <= 400 / 20 + 2);	/* one per 20 ms pause at most */
+	T_EQ(dvk_getprocinfo(T_DC, DVK_EP_NR(RSRV), &p), 0);
+	T_EQ(p.p_endpoint, RSRV);
+	T_EQ(p.p_rts_flags & DVK_MIGRATING, 0);
+	T_EQ(t_live_rmsgs(), 0);
+	T_EQ(set_migrate_timeout(30000), 0);
+	t_down();
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -395,5 +435,6 @@ int main(void)
 	T_RUN(uncommitted_rolls_back);
 	T_RUN(process_dies_mid_migration);
 	T_RUN(node_lost_mid_migration);
+	T_RUN(endless_refusals_bounded);
 	return t_summary();
 }
