@@ -6,13 +6,19 @@
  *
  * The exit hook is a probe on the sched_process_exit tracepoint, found
  * with for_each_kernel_tracepoint(): no kernel patch, no kallsyms, and the
- * same code serves the built-in core and dvk.ko.
+ * same code serves the built-in core and dvk.ko. Tracepoint probes run
+ * with preemption disabled, where PREEMPT_RT's sleeping spinlocks may not
+ * be taken: the probe only finds, under RCU, the slot or pair an exit
+ * concerns and queues it; the exit work unbinds it in process context.
+ * Every call flushes that work first (dvk_exits_flush()), so no caller
+ * sees the binding of a process that has exited.
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/export.h>
 #include <linux/hashtable.h>
 #include <linux/jiffies.h>
+#include <linux/llist.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
@@ -24,6 +30,9 @@
 #include "dvk_internal.h"
 
 static DEFINE_HASHTABLE(dvk_bindings, 8);
+/* Slots the exit probe queued, and how many queueings the work still owes. */
+static LLIST_HEAD(dvk_exit_slots);
+static atomic_t dvk_exits_pending = ATOMIC_INIT(0);
 static DEFINE_SPINLOCK(dvk_bind_lock);
 /* Woken on every bind, for wait4bind(SELF) by a not yet bound process. */
 static DECLARE_WAIT_QUEUE_HEAD(dvk_bind_wq);
@@ -174,37 +183,101 @@ void dvk_bind_remote_locked(struct dvk_proc *p, s32 ep, int nodeid, const char *
 	dvk_bound_locked(p);
 }
 
+/* Has @t, bound to a slot, gone: a thread bound alone, or its process's last thread? */
+static bool dvk_task_gone(struct task_struct *t)
+{
+	return (t->flags & PF_EXITING) &&
+	       (t != t->group_leader || !atomic_read(&t->signal->live));
+}
+
 /*
- * The sched_process_exit probe: runs in the dying task, atomic context. A
- * thread's own binding goes with the thread; its process's binding (held
- * by the group leader) with the process's last thread, whichever exits
- * last: a leader that calls pthread_exit() leaves its process bound.
- * do_exit() has counted the thread out of signal->live by now.
+ * The exit work: unbind the slots the probe queued, take down the pairs
+ * whose proxy exited. Counts off only the queueings seen before it took
+ * the list, so dvk_exits_flush() never returns with one of those undone.
+ */
+static void dvk_exit_work_fn(struct work_struct *work)
+{
+	int seen = atomic_read(&dvk_exits_pending);
+	struct llist_node *list = llist_del_all(&dvk_exit_slots);
+	struct dvk_proc *p, *tmp;
+
+	dvk_proxies_exited();
+	llist_for_each_entry_safe(p, tmp, list, exit_node) {
+		struct dvk_dc *dc = p->dc;
+
+		spin_lock(&dc->lock);
+		clear_bit(0, &p->exit_queued);
+		smp_mb__after_atomic();	/* a probe that found the bit set: its PF_EXITING is seen */
+		if (p->task && dvk_task_gone(p->task))
+			dvk_unbind_locked(p, EDVSNOTBIND);
+		spin_unlock(&dc->lock);
+		dvk_dc_put(dc);
+	}
+	atomic_sub(seen, &dvk_exits_pending);
+}
+static DECLARE_WORK(dvk_exit_work, dvk_exit_work_fn);
+
+/**
+ * dvk_exits_flush() - finish the unbinds of exited processes already
+ * queued. Called first by every call, holding no lock: a caller that has
+ * seen a process die (waitpid) never finds it bound afterwards.
+ * Sleeps only while exits are pending.
+ */
+void dvk_exits_flush(void)
+{
+	if (atomic_read(&dvk_exits_pending))
+		flush_work(&dvk_exit_work);
+}
+
+/* The slot bound to exactly @task; rcu_read_lock held, no reference taken. */
+static struct dvk_proc *dvk_lookup_rcu(struct task_struct *task)
+{
+	struct dvk_proc *p;
+
+	hash_for_each_possible_rcu(dvk_bindings, p, bind_node, (unsigned long)task)
+		if (READ_ONCE(p->task) == task)
+			return p;
+	return NULL;
+}
+
+/*
+ * The sched_process_exit probe: runs in the dying task, preemption
+ * disabled: no lock is taken here (see the top of this file). A thread's
+ * own binding goes with the thread; its process's binding (held by the
+ * group leader) with the process's last thread, whichever exits last: a
+ * leader that calls pthread_exit() leaves its process bound. do_exit() has
+ * counted the thread out of signal->live by now.
  */
 static void dvk_exit_probe(void *data, struct task_struct *task)
 {
 	struct task_struct *leader = task->group_leader;
 	bool group_dead = !atomic_read(&task->signal->live);
-	struct dvk_dc *dc;
+	bool queued;
 	struct dvk_proc *p;
 
 	/* PF_EXITING is set: pairs with the barriers in the binds. */
 	smp_mb();
-	dvk_proxy_exit(task);
-	p = dvk_lookup(task, &dc);
-	if (p && task == leader && !group_dead) {
-		dvk_dc_put(dc);
-		return;
-	}
+	queued = dvk_proxy_exit_mark(task);
+	rcu_read_lock();
+	p = dvk_lookup_rcu(task);
+	if (p && task == leader && !group_dead)
+		p = NULL;
 	if (!p && task != leader && group_dead)
-		p = dvk_lookup(leader, &dc);
-	if (!p)
-		return;
-	spin_lock(&dc->lock);
-	if (p->task == task || (p->task == leader && group_dead))
-		dvk_unbind_locked(p, EDVSNOTBIND);
-	spin_unlock(&dc->lock);
-	dvk_dc_put(dc);
+		p = dvk_lookup_rcu(leader);
+	/* The DC reference keeps the slot for the work; a dying DC unbinds it itself. */
+	if (p && !test_and_set_bit(0, &p->exit_queued)) {
+		if (kref_get_unless_zero(&p->dc->kref)) {
+			llist_add(&p->exit_node, &dvk_exit_slots);
+			queued = true;
+		} else {
+			clear_bit(0, &p->exit_queued);
+		}
+	}
+	rcu_read_unlock();
+	if (queued) {
+		atomic_inc(&dvk_exits_pending);		/* after the add: see the work */
+		queue_work(dvk_wq, &dvk_exit_work);
+	}
 }
 
 static struct tracepoint *dvk_exit_tp;
@@ -242,6 +315,7 @@ void dvk_exit_hook_exit(void)
 {
 	tracepoint_probe_unregister(dvk_exit_tp, dvk_exit_probe, NULL);
 	tracepoint_synchronize_unregister();
+	flush_work(&dvk_exit_work);
 }
 
 /* The task a bind names: @pid in the DC's namespace, or the caller. */

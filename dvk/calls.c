@@ -393,6 +393,7 @@ long dvk_do_call(unsigned int nr, int first, unsigned long second, unsigned long
 {
 	dvk_call_fn fn = dvk_calls[array_index_nospec(nr, DVK_NR_CALLS)];
 
+	dvk_exits_flush();
 	return fn ? fn(first, second, third, ptr, fifth) : EDVSNOSYS;
 }
 EXPORT_SYMBOL_GPL(dvk_do_call);

@@ -20,6 +20,7 @@
 
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/llist.h>
 #include <linux/rwsem.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
@@ -112,6 +113,8 @@ struct dvk_priv {
  *	party (rcopy.c); @grant.id is 0 when there is none.
  * @migr_until: while DVK_MIGRATING, when an uncommitted migration is
  *	rolled back (jiffies; migrate.c).
+ * @exit_node: in the exit work's list while @exit_queued (bind.c).
+ * @exit_queued: bit 0: the exit probe queued this slot for its unbind.
  */
 struct dvk_proc {
 	struct proc_usr usr;
@@ -141,6 +144,8 @@ struct dvk_proc {
 		u64 len;
 	} grant;
 	unsigned long migr_until;
+	struct llist_node exit_node;
+	unsigned long exit_queued;
 };
 
 /**
@@ -206,6 +211,7 @@ struct dvk_node {
  *	copy streams, relayed commands): at most DVK_RMT_QUEUE_MAX.
  * @nbytes: relayed payload bytes on @outq: at most DVK_RMT_QUEUE_BYTES.
  * @drop_work: takes the link down when @outq overflowed (dvk_wq).
+ * @exiting: one of @task exits: the exit work takes the pair down.
  */
 struct dvk_pair {
 	struct proxies_usr usr;
@@ -215,6 +221,7 @@ struct dvk_pair {
 	unsigned int nanswers;
 	unsigned long nbytes;
 	struct work_struct drop_work;
+	bool exiting;
 };
 
 /*
@@ -323,6 +330,7 @@ int dvk_migr_wait(struct dvk_dc *dc, struct dvk_proc *q, long *t);
 bool dvk_migr_replay(unsigned long *until);
 int dvk_exit_hook_init(void);
 void dvk_exit_hook_exit(void);
+void dvk_exits_flush(void);
 
 /* node.c */
 extern spinlock_t dvk_net_lock;
@@ -330,7 +338,8 @@ extern struct dvk_node dvk_nodes[DVK_MAX_NODES];
 extern struct dvk_pair dvk_pairs[DVK_MAX_NODES];
 void dvk_net_init(void);
 void dvk_net_end_all(void);
-bool dvk_proxy_exit(struct task_struct *task);
+bool dvk_proxy_exit_mark(struct task_struct *task);
+void dvk_proxies_exited(void);
 void dvk_refused(int nodeid, enum dvk_refusal why);
 void dvk_pair_sync_nodes_locked(struct dvk_pair *px);
 void dvk_rmt_unbind_nodes(u32 nodes, bool autobound_only, bool forget, int why);

@@ -140,34 +140,61 @@ static u32 dvk_pair_unbind_locked(struct dvk_pair *px)
 }
 
 /**
- * dvk_proxy_exit() - take down the pair of an exiting proxy task.
- * @task: the exiting task (the sched_process_exit probe's).
+ * dvk_proxy_exit_mark() - the exit probe's part for a proxy task: mark its
+ * pair for dvk_proxies_exited().
+ * @task: the exiting task.
  *
- * Atomic context. Looks at the (at most DVK_MAX_NODES) pairs only while
- * some are bound. Return: true when @task was a proxy.
+ * Atomic context, takes no lock (on PREEMPT_RT a spinlock would sleep).
+ * Looks at the (at most DVK_MAX_NODES) pairs only while some are bound.
+ * Return: true when @task is a proxy of some pair.
  */
-bool dvk_proxy_exit(struct task_struct *task)
+bool dvk_proxy_exit_mark(struct task_struct *task)
 {
-	struct dvk_pair *px = NULL;
-	u32 map = 0;
 	int i;
 
 	if (!atomic_read(&dvk_pairs_bound))
 		return false;
-	for (i = 0; i < DVK_MAX_NODES && !px; i++)
-		if (READ_ONCE(dvk_pairs[i].task[0]) == task || READ_ONCE(dvk_pairs[i].task[1]) == task)
-			px = &dvk_pairs[i];
-	if (!px)
-		return false;
-	spin_lock(&dvk_net_lock);
-	if (px->task[0] == task || px->task[1] == task) {
-		pr_info("dvk: proxy %s (pair %d) exited: its nodes are detached\n",
-			px->usr.px_name, px->usr.px_id);
-		map = dvk_pair_unbind_locked(px);
+	for (i = 0; i < DVK_MAX_NODES; i++) {
+		if (READ_ONCE(dvk_pairs[i].task[0]) == task || READ_ONCE(dvk_pairs[i].task[1]) == task) {
+			WRITE_ONCE(dvk_pairs[i].exiting, true);
+			return true;
+		}
 	}
-	spin_unlock(&dvk_net_lock);
-	dvk_nodes_forget(map, EDVSNOTCONN);
-	return true;
+	return false;
+}
+
+/* Has a proxy task of @px exited (PF_EXITING)? dvk_net_lock held. */
+static bool dvk_pair_task_gone_locked(const struct dvk_pair *px)
+{
+	return (px->task[0] && (px->task[0]->flags & PF_EXITING)) ||
+	       (px->task[1] && (px->task[1]->flags & PF_EXITING));
+}
+
+/**
+ * dvk_proxies_exited() - take down every pair a proxy task of which has
+ * exited (marked by dvk_proxy_exit_mark()): its nodes are detached and
+ * their callers woken with EDVSNOTCONN. Process context (the exit work).
+ */
+void dvk_proxies_exited(void)
+{
+	int i;
+
+	for (i = 0; i < DVK_MAX_NODES; i++) {
+		struct dvk_pair *px = &dvk_pairs[i];
+		u32 map = 0;
+
+		if (!READ_ONCE(px->exiting))
+			continue;
+		WRITE_ONCE(px->exiting, false);
+		spin_lock(&dvk_net_lock);
+		if ((px->usr.px_flags & DVK_PX_INUSE) && dvk_pair_task_gone_locked(px)) {
+			pr_info("dvk: proxy %s (pair %d) exited: its nodes are detached\n",
+				px->usr.px_name, px->usr.px_id);
+			map = dvk_pair_unbind_locked(px);
+		}
+		spin_unlock(&dvk_net_lock);
+		dvk_nodes_forget(map, EDVSNOTCONN);
+	}
 }
 
 /* Reset every node and pair record (core start, and dvs_end). */

@@ -20,6 +20,7 @@ static int dvk_info_show(struct seq_file *m, void *v)
 	size_t proc_aligned = roundup_pow_of_two(max_t(size_t, sizeof(struct dvk_proc),
 						       L1_CACHE_BYTES));
 
+	dvk_exits_flush();
 	dvk_dvs_snapshot(&d);
 	seq_printf(m, "name=%s\nnodeid=%d\n", d.d_name, d.d_nodeid);
 	seq_printf(m, "nr_dcs=%d\nnr_nodes=%d\n", d.d_nr_dcs, d.d_nr_nodes);
@@ -62,6 +63,7 @@ static int dvk_nodes_show(struct seq_file *m, void *v)
 	struct node_usr n;
 	int i;
 
+	dvk_exits_flush();
 	seq_puts(m, "ID Flags Proxies -pxsent- -pxrcvd- ");
 	dvk_show_ruler(m);
 	seq_puts(m, "Name\n");
@@ -105,6 +107,7 @@ static int dvk_proxies_info_show(struct seq_file *m, void *v)
 	struct proxies_usr px;
 	int i;
 
+	dvk_exits_flush();
 	seq_puts(m, "Proxies Flags Sender Receiver --Proxies_Name- ");
 	dvk_show_ruler(m);
 	seq_putc(m, '\n');
@@ -125,6 +128,7 @@ static int dvk_proxies_procs_show(struct seq_file *m, void *v)
 	struct proxies_usr px;
 	int i, r;
 
+	dvk_exits_flush();
 	seq_puts(m, "ID Type -lpid- -flag- -misc- -pxsent- -pxrcvd- -getf- -sendt -wmig- name\n");
 	for (i = 0; i < DVK_MAX_NODES; i++) {
 		if (dvk_getproxyinfo(i, &px) < 0)
@@ -146,6 +150,7 @@ static int dvk_dc_info_show(struct seq_file *m, void *v)
 	struct dvk_dc *dc = m->private;
 	struct dc_usr u;
 
+	dvk_exits_flush();
 	spin_lock(&dc->lock);
 	u = dc->usr;
 	spin_unlock(&dc->lock);
@@ -175,8 +180,10 @@ static void *dvk_slots_start(struct seq_file *m, loff_t *pos)
 {
 	struct dvk_dc *dc = dvk_seq_dc(m);
 
-	if (*pos == 0)
+	if (*pos == 0) {
+		dvk_exits_flush();	/* the list shows no process that has exited */
 		return SEQ_START_TOKEN;
+	}
 	return *pos <= dc->usr.dc_nr_tasks + dc->usr.dc_nr_procs ? pos : NULL;
 }
 

@@ -472,7 +472,6 @@ static const struct file_operations dvsbr_fops = {
 	.read = dvsbr_read,
 	.write = dvsbr_write,
 	.poll = dvsbr_poll,
-	.llseek = no_llseek,
 };
 
 static int __init dvsbr_init(void)
