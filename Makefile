@@ -17,6 +17,14 @@
 
 B        ?= build
 JOBS     ?= $(shell nproc)
+# The guest kernel's source: Debian's linux-source-6.1 (the default) or -6.12.
+# A 6.12 kernel is built in $(B)/kernel-<flavour>-6.12.
+KVER     ?= 6.1
+KSFX     := $(if $(filter 6.1,$(KVER)),,-$(KVER))
+# Debian's kernels the host VM boots (tools/hostvm.sh, HOSTVM_KERNEL): the
+# one make demo and make modules-debian use, and every one make test covers.
+HOSTVM_KERNEL ?= 6.1
+HOST_KERNELS  := 6.1 6.12 6.12-rt
 CC       ?= cc
 WARN     := -Wall -Wextra -Werror
 CSTD     := -std=c11 -D_GNU_SOURCE
@@ -36,7 +44,7 @@ GUEST_TESTS := $(patsubst tests/guest/%.c,$(B)/guest-tests/%,$(filter-out tests/
 HOST_TESTS  := $(patsubst tests/host/%.c,$(B)/host-tests/%,$(wildcard tests/host/*.c))
 
 
-.PHONY: all deps demo test bench fuzz kernel kernel-test kernel-mod kernel-smp modules modules-uml modules-debian modules-smp lib tools rootfs clean install help
+.PHONY: all deps demo test bench fuzz kernel kernel-test kernel-mod kernel-smp modules modules-uml modules-debian modules-debian-all modules-smp lib tools rootfs clean install help
 .DELETE_ON_ERROR:
 
 all: linux lib tools rootfs
@@ -49,13 +57,13 @@ deps:
 
 # ---- kernels (incremental, out of tree; see uml/build-kernel.sh) -----------
 linux: kernel
-	@cp $(B)/kernel-main/linux $@.tmp && mv $@.tmp $@
+	@cp $(B)/kernel-main$(KSFX)/linux $@.tmp && mv $@.tmp $@
 kernel:
-	@DVS_BUILD=$(abspath $(B)) JOBS=$(JOBS) uml/build-kernel.sh main
+	@DVS_BUILD=$(abspath $(B)) JOBS=$(JOBS) KVER=$(KVER) uml/build-kernel.sh main
 kernel-test:
-	@DVS_BUILD=$(abspath $(B)) JOBS=$(JOBS) uml/build-kernel.sh test
+	@DVS_BUILD=$(abspath $(B)) JOBS=$(JOBS) KVER=$(KVER) uml/build-kernel.sh test
 kernel-mod:
-	@DVS_BUILD=$(abspath $(B)) JOBS=$(JOBS) uml/build-kernel.sh mod
+	@DVS_BUILD=$(abspath $(B)) JOBS=$(JOBS) KVER=$(KVER) uml/build-kernel.sh mod
 # x86_64 SMP debug kernels for the host VM (KASAN + kmemleak, KCSAN; lockdep in both).
 SMP_FLAVOURS := smp-kasan smp-kcsan
 kernel-smp:
@@ -64,15 +72,19 @@ kernel-smp:
 # ---- dvk.ko and the test module, for the kernels the tests boot ------------
 #   uml-test: over the test kernel's built-in core (objective 3)
 #   uml-mod:  the whole core, for the UML kernel without DVKIPC
-#   debian:   the whole core, for Debian's kernel in the host VM
+#   debian:   the whole core, for Debian's kernel in the host VM (debian-6.12,
+#             debian-6.12-rt: for the other kernels of HOST_KERNELS)
 #   smp-*:    the whole core, for the SMP debug kernels in the host VM
-modules: modules-uml modules-debian modules-smp
+modules: modules-uml modules-debian-all modules-smp
 modules-uml: kernel-test kernel-mod
 	@$(MAKE) --no-print-directory -C host-mod TESTS=1 KDIR=$(abspath $(B))/kernel-test OUT=$(abspath $(B))/host-mod/uml-test
 	@$(MAKE) --no-print-directory -C host-mod TESTS=1 KDIR=$(abspath $(B))/kernel-mod OUT=$(abspath $(B))/host-mod/uml-mod
+debian_out = $(abspath $(B))/host-mod/debian$(if $(filter 6.1,$(1)),,-$(1))
 modules-debian:
-	@kdir=$$(B=$(B) tools/hostvm.sh kdir) && \
-	$(MAKE) --no-print-directory -C host-mod TESTS=1 KDIR=$$kdir OUT=$(abspath $(B))/host-mod/debian
+	@kdir=$$(HOSTVM_KERNEL=$(HOSTVM_KERNEL) B=$(B) tools/hostvm.sh kdir) && \
+	$(MAKE) --no-print-directory -C host-mod TESTS=1 KDIR=$$kdir OUT=$(call debian_out,$(HOSTVM_KERNEL))
+modules-debian-all:
+	@for k in $(HOST_KERNELS); do $(MAKE) --no-print-directory modules-debian HOSTVM_KERNEL=$$k || exit 1; done
 modules-smp: kernel-smp
 	@for f in $(SMP_FLAVOURS); do \
 		$(MAKE) --no-print-directory -C host-mod TESTS=1 KDIR=$(abspath $(B))/kernel-$$f \
@@ -130,7 +142,7 @@ include proxies/proxies.mk
 # ---- guest root filesystem -------------------------------------------------
 rootfs: $(B)/rootfs.img
 
-$(B)/rootfs.img: rootfs/build-rootfs.sh rootfs/init net-setup/dvs-tap tools/demo-node0.sh tools/demo-node1.sh $(B)/tools/dvs $(B)/tools/dvs-ping $(B)/tools/dvs-bench $(B)/tools/dvs-proxy $(B)/tools/net-pingpong $(B)/lib/libdvk.so $(GUEST_TESTS) $(wildcard tests/guest/*.sh) tests/guest/run-guest-tests
+$(B)/rootfs.img: rootfs/build-rootfs.sh rootfs/init net-setup/dvs-tap tools/demo-node0.sh tools/demo-node1.sh tools/demo-host.sh $(B)/tools/dvs $(B)/tools/dvs-ping $(B)/tools/dvs-bench $(B)/tools/dvs-proxy $(B)/tools/net-pingpong $(B)/lib/libdvk.so $(GUEST_TESTS) $(wildcard tests/guest/*.sh) tests/guest/run-guest-tests
 	@rootfs/build-rootfs.sh $@ $(B)/rootfs $(B)
 
 # ---- the two README commands -------------------------------------------------
@@ -140,12 +152,15 @@ demo: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all modules $(HOST_TESTS) $(B)/test-helpers/bridge_host
+	@$(MAKE) --no-print-directory kernel-test KVER=6.12
 	@B=$(B) tests/run.sh
 
 # Figures go to stdout and to $(B)/bench.txt; never asserted (see tools/bench.sh):
-# the UML guest, then Debian's kernel in the host VM with dvk.ko.
+# the UML guest (Linux 6.1 and 6.12), then Debian's 6.12 and 6.1 in the host VM with dvk.ko.
 bench: deps
 	@$(MAKE) --no-print-directory all modules-debian
+	@$(MAKE) --no-print-directory kernel KVER=6.12
+	@$(MAKE) --no-print-directory modules-debian HOSTVM_KERNEL=6.12
 	@B=$(B) tools/bench.sh
 
 fuzz: deps

@@ -38,7 +38,7 @@ for t in sbin/tunctl bin/uml_mconsole sbin/tipc; do
 done
 install -m755 "$top/tests/guest/run-guest-tests" "$stage/usr/lib/dvs-tests/"
 mkdir -p "$stage/usr/lib/dvs"
-install -m755 "$top/tools/demo-node0.sh" "$top/tools/demo-node1.sh" "$stage/usr/lib/dvs/"
+install -m755 "$top/tools/demo-node0.sh" "$top/tools/demo-node1.sh" "$top/tools/demo-host.sh" "$stage/usr/lib/dvs/"
 for t in "$b"/guest-tests/* "$top"/tests/guest/*.sh; do install -m755 "$t" "$stage/usr/lib/dvs-tests/"; done
 # libdvk for dynamically linked programs, with the libc it needs.
 install -m755 "$b/lib/libdvk.so.0" "$stage/usr/lib/"

@@ -103,34 +103,47 @@ B=$B FUZZ_SECONDS=${FUZZ_SECONDS:-30} tests/fuzz/run-fuzz.sh > "$logs/run-fuzz.l
 count "$logs/run-fuzz.log"
 grep -q '^[A-Z]*: fuzz/' "$logs/run-fuzz.log" || result FAIL fuzz/wire "printed no result; see $logs/run-fuzz.log"
 
-echo "== guest tests (test kernel: KASAN, lockdep, KUnit)"
-log=$logs/guest-test.log
-start=$(date +%s)
-boot_uml "$B/kernel-test/linux" "$log" dvstest 900 dvs.run=test kmemleak=on
-rc=$?
-echo "   booted, tested and halted in $(( $(date +%s) - start )) s (exit $rc)"
-[ $rc = 0 ] && result PASS guest/clean-halt || result FAIL guest/clean-halt "exit $rc; see $log"
-if grep -q '^dvs-tests: end' "$log"; then
-	result PASS guest/all-programs-ran
-else
-	result FAIL guest/all-programs-ran "the run stopped early; see $log"
-fi
-count "$log"
-# KUnit: each case (and each parameter) is one "ok"/"not ok" line of KTAP.
-kunit=$(grep -E '^\s*(\[ *[0-9.]+\] )?\s+(not )?ok [0-9]+ ' "$log" | sed -E 's/^\s*(\[ *[0-9.]+\] )?\s*//')
-for suite in dvk_core dvk_slots; do
-	grep -Eq "^(\[ *[0-9.]+\] )?ok [0-9]+ $suite\$" "$log" ||
-		result FAIL "kunit/$suite" "suite did not run or failed; see $log"
-done
-while IFS= read -r line; do
-	[ -n "$line" ] || continue
-	case $line in
-	"not ok "*) result FAIL "kunit/${line#not ok [0-9]* }" ;;
-	"ok "*) result PASS "kunit/$(echo "$line" | sed -E 's/^ok [0-9]+ //')" ;;
-	esac
-done <<< "$kunit"
-scan_kernel_log guest "$log"
-need_kmemleak guest "$log" suite
+# guest_suite NAME KERNEL: the in-guest suite in a test kernel (KASAN,
+# lockdep, KUnit during boot, kmemleak after the suite).
+guest_suite() {
+	local name=$1 kernel=$2 log=$logs/$1-test.log start rc kunit suite line
+	start=$(date +%s)
+	boot_uml "$kernel" "$log" "dvs$name" 900 dvs.run=test kmemleak=on
+	rc=$?
+	echo "   booted, tested and halted in $(( $(date +%s) - start )) s (exit $rc)"
+	[ $rc = 0 ] && result PASS "$name/clean-halt" || result FAIL "$name/clean-halt" "exit $rc; see $log"
+	if grep -q '^dvs-tests: end' "$log"; then
+		result PASS "$name/all-programs-ran"
+	else
+		result FAIL "$name/all-programs-ran" "the run stopped early; see $log"
+	fi
+	# The 6.12 kernel's results are told apart from 6.1's by their name.
+	if [ "$name" = guest ]; then
+		count "$log"
+	else
+		sed "s|^\(PASS\|FAIL\): |\1: $name:|" "$log" > "$log.txt"
+		count "$log.txt"
+	fi
+	# KUnit: each case (and each parameter) is one "ok"/"not ok" line of KTAP.
+	kunit=$(grep -E '^\s*(\[ *[0-9.]+\] )?\s+(not )?ok [0-9]+ ' "$log" | sed -E 's/^\s*(\[ *[0-9.]+\] )?\s*//')
+	for suite in dvk_core dvk_slots; do
+		grep -Eq "^(\[ *[0-9.]+\] )?ok [0-9]+ $suite\$" "$log" ||
+			result FAIL "$name/kunit/$suite" "suite did not run or failed; see $log"
+	done
+	while IFS= read -r line; do
+		[ -n "$line" ] || continue
+		case $line in
+		"not ok "*) result FAIL "$name/kunit/${line#not ok [0-9]* }" ;;
+		"ok "*) result PASS "$name/kunit/$(echo "$line" | sed -E 's/^ok [0-9]+ //')" ;;
+		esac
+	done <<< "$kunit"
+	scan_kernel_log "$name" "$log"
+	need_kmemleak "$name" "$log" suite
+}
+echo "== guest tests (test kernel, Linux 6.1: KASAN, lockdep, KUnit)"
+guest_suite guest "$B/kernel-test/linux"
+echo "== guest tests (test kernel, Linux 6.12: KASAN, lockdep, KUnit)"
+guest_suite guest-6.12 "$B/kernel-test-6.12/linux"
 
 echo "== node boot (./linux, the demo command line)"
 log=$logs/node-demo.log
@@ -317,26 +330,30 @@ for mode in keyed unkeyed; do
 	scan_kernel_log "hostile-$mode-peer" "$logs/hostile-$mode-peer.log"
 done
 
-# hostvm_scenario NAME TRANSPORT: tests/guest/NAME.sh in the host VM (dvk.ko, the
-# guest kernel and root image to start UML guests with); TRANSPORT is its
-# argument and is appended to the names of its cases.
+# hostvm_scenario NAME TRANSPORT [KERNEL]: tests/guest/NAME.sh in the host VM
+# (dvk.ko, the UML guests' ./linux and rootfs inside) on Debian's KERNEL (6.1,
+# 6.12 or 6.12-rt; 6.1 by default); results are named NAME-TRANSPORT[-KERNEL].
 hostvm_scenario() {
-	local log=$logs/$1-$2.log start rc
+	local k=${3:-6.1} sfx= start rc log
+	[ "$k" = 6.1 ] || sfx=-$k
+	log=$logs/$1-$2$sfx.log
 	start=$(date +%s)
-	B=$B tools/hostvm.sh run --mem 1536 --timeout 900 --log "$log" \
-		--module tun --module tipc --module bridge \
-		--add "$B/host-mod/debian/dvk.ko:/lib/modules/dvk/dvk.ko" \
+	HOSTVM_KERNEL=$k B=$B tools/hostvm.sh run --mem 1536 --timeout 900 --log "$log" \
+		--module tun --module tipc --module bridge --module veth \
+		--add "$B/host-mod/debian$sfx/dvk.ko:/lib/modules/dvk/dvk.ko" \
 		--add "$B/kernel-main/linux:/usr/lib/dvs/linux" --add "$B/rootfs.img:/var/lib/dvs/root.img" \
 		-- "/usr/lib/dvs-tests/$1.sh" /lib/modules/dvk "$2" > "$log.out" 2>&1
 	rc=$?
 	echo "   the VM and its guests ran in $(( $(date +%s) - start )) s (exit $rc)"
-	tr -d '\r' < "$log" | sed "s|^\(PASS\|FAIL\): \([a-z0-9-]*\)/|\1: \2-$2/|" > "$log.txt" 2>/dev/null
-	cmd_done "$1-$2" "$log.txt" "$rc"
+	tr -d '\r' < "$log" | sed "s|^\(PASS\|FAIL\): \([a-z0-9-]*\)/|\1: \2-$2$sfx/|" > "$log.txt" 2>/dev/null
+	cmd_done "$1-$2$sfx" "$log.txt" "$rc"
 }
 for transport in tcp tipc; do
 	echo "== the host VM (node 0, dvk.ko) and a UML guest inside it (node 1) on a tap, over $transport"
 	hostvm_scenario hostvm-uml $transport
 done
+echo "== the same over TCP on a veth pair, the guest's vector transport raw on one end"
+hostvm_scenario hostvm-uml tcp-veth
 echo "== a three-node DC: the host VM (node 0) and two UML guests inside it (nodes 1, 2) on a bridge"
 hostvm_scenario hostvm-three tcp
 echo "== the same over /dev/umlXX bridges: each guest linked to the host only, the host relaying"
@@ -345,6 +362,11 @@ echo "== migration with the host VM: node 1's server moves to the host (node 0) 
 hostvm_scenario hostvm-migrate tcp
 echo "== migration between two guests through the host: node 1's server moves to node 2 and back over /dev/umlXX bridges, the host relaying, under the host's calls"
 hostvm_scenario hostvm-migrate uml
+for k in 6.12 6.12-rt; do
+	echo "== Debian's $k kernel as the host VM: a guest inside on a tap (TCP), and the three-node DC over /dev/umlXX bridges"
+	hostvm_scenario hostvm-uml tcp "$k"
+	hostvm_scenario hostvm-three uml "$k"
+done
 
 echo "== make demo's demo (tools/demo.sh): the host VM as node 0, a UML guest in it as node 1, over the bridge"
 log=$logs/demo.log
@@ -368,31 +390,99 @@ else
 fi
 scan_kernel_log demo "$B/demo-vm.log"
 
-echo "== DKMS: the source tree of make -C host-mod dkms-src, built as dkms.conf says"
-rel=$(B=$B tools/hostvm.sh release)
-kdir=$(B=$B tools/hostvm.sh kdir)
+# The demo's --host mode, on Debian's kernels standing in for a laptop's:
+# dvk.ko built as demo.sh --host builds it (make -C host-mod against that
+# kernel's headers), then tools/demo-host.sh as root in the VM: the module
+# loaded, the scene, the module unloaded. The scene must be make demo's, line
+# for line (node lines in any order: the two nodes print concurrently; times,
+# pids and the kernel release aside).
+scene() {	# scene LOG RELEASE
+	local rel
+	rel=$(printf '%s' "$2" | sed 's/[].+*^$[\/|]/\\&/g')
+	grep '^\[node [01]\]' "$1" | sed -E -e "s/$rel/REL/g" -e 's|/tmp/dvs-demo\.[A-Za-z0-9]+|/tmp|g' \
+		-e 's/[0-9]+/N/g' | sort
+}
+demo_rel=$(B=$B tools/hostvm.sh release)
+for k in 6.1 6.12; do
+	echo "== tools/demo.sh --host on Debian's $k kernel (in the host VM): load dvk.ko, the scene, unload"
+	rel=$(HOSTVM_KERNEL=$k B=$B tools/hostvm.sh release)
+	kdir=$(HOSTVM_KERNEL=$k B=$B tools/hostvm.sh kdir)
+	out=$B/host-mod/demo-host-$rel
+	log=$logs/demo-host-$k.log
+	make -s -C host-mod KDIR="$kdir" OUT="$top/$out" > "$logs/demo-host-$k-build.log" 2>&1 &&
+		result PASS "demo-host-$k/module-built-for-$rel" ||
+		result FAIL "demo-host-$k/module-built-for-$rel" "see $logs/demo-host-$k-build.log"
+	start=$(date +%s)
+	HOSTVM_KERNEL=$k B=$B tools/hostvm.sh run --mem 1024 --timeout 600 --log "$log.vm" --module tun \
+		--add "$out/dvk.ko:/lib/modules/dvk/dvk.ko" \
+		--add "$B/kernel-main/linux:/usr/lib/dvs/linux" --add "$B/rootfs.img:/var/lib/dvs/root.img" \
+		-- /usr/lib/dvs/demo-host.sh /lib/modules/dvk/dvk.ko /usr/lib/dvs/linux /var/lib/dvs/root.img \
+		> "$log" 2>&1
+	rc=$?
+	echo "   the demo ran in $(( $(date +%s) - start )) s (exit $rc)"
+	[ $rc = 0 ] && grep -q '^== dvk.ko unloaded' "$log" && result PASS "demo-host-$k/loaded-played-unloaded" ||
+		result FAIL "demo-host-$k/loaded-played-unloaded" "exit $rc; see $log"
+	if [ -s "$log" ] && diff <(scene "$logs/demo.log" "$demo_rel") <(scene "$log" "$rel") > "$log.diff"; then
+		result PASS "demo-host-$k/the-scene-of-make-demo"
+	else
+		result FAIL "demo-host-$k/the-scene-of-make-demo" "see $log.diff"
+	fi
+	tr -d '\r' < "$log.vm" > "$log.vm.txt" 2>/dev/null
+	scan_kernel_log "demo-host-$k" "$log.vm.txt"
+done
+
+echo "== DKMS: dkms add and dkms build of make -C host-mod dkms-src's tree, for each of Debian's kernels"
+# A private DKMS tree and source tree: nothing is installed on this machine.
 make -s -C host-mod dkms-src DKMS_SRC="$work/dkms" > "$logs/dkms.log" 2>&1
 src=$(ls -d "$work"/dkms/dvk-* 2>/dev/null | head -1)
-# What dkms build does: source dkms.conf with the kernel's variables, run MAKE[0] there.
-( cd "$src" && kernel_source_dir=$kdir && kernelver=$rel &&
-	. ./dkms.conf && eval "${MAKE[0]}" && ko=${BUILT_MODULE_LOCATION[0]}${BUILT_MODULE_NAME[0]}.ko &&
-	[ "$PACKAGE_VERSION" = "${src##*/dvk-}" ] && modinfo -F vermagic "$ko" | grep -q "^$rel " ) \
-	>> "$logs/dkms.log" 2>&1 && result PASS dkms/builds-for-kernelver ||
-	result FAIL dkms/builds-for-kernelver "see $logs/dkms.log"
+ver=${src##*/dvk-}
+dkms_opts=(--dkmstree "$work/dkmstree" --sourcetree "$work/dkms" -m dvk -v "$ver")
+mkdir -p "$work/dkmstree"
+if [ -n "$src" ] && dkms add "${dkms_opts[@]}" >> "$logs/dkms.log" 2>&1; then
+	result PASS dkms/add
+else
+	result FAIL dkms/add "see $logs/dkms.log"
+fi
+for k in 6.1 6.12 6.12-rt; do
+	rel=$(HOSTVM_KERNEL=$k B=$B tools/hostvm.sh release)
+	kdir=$(HOSTVM_KERNEL=$k B=$B tools/hostvm.sh kdir)
+	ko=$work/dkmstree/dvk/$ver/$rel/x86_64/module/dvk.ko
+	echo "--- dkms build for $rel" >> "$logs/dkms.log"
+	if dkms build "${dkms_opts[@]}" -k "$rel" --kernelsourcedir "$kdir" >> "$logs/dkms.log" 2>&1 &&
+		modinfo -F vermagic "$ko" 2>> "$logs/dkms.log" | grep -q "^$rel "; then
+		result PASS "dkms/build-$k"
+	else
+		result FAIL "dkms/build-$k" "see $logs/dkms.log"
+	fi
+done
 
-echo "== dvk.ko in the host VM (Debian $rel, QEMU)"
-log=$logs/module-hostvm.log
-start=$(date +%s)
-m=$B/host-mod/debian
-B=$B tools/hostvm.sh run --timeout 1200 --log "$log" --append dvs.doors=2 \
-	--add "$m/dvk.ko:/lib/modules/dvk/dvk.ko" --add "$m/dvk_echo.ko:/lib/modules/dvk/dvk_echo.ko" \
-	-- sh -c "M=/lib/modules/dvk; ${suite_then_module}" > "$logs/module-hostvm.out" 2>&1
-rc=$?
-echo "   booted, tested and halted in $(( $(date +%s) - start )) s (exit $rc)"
-tr -d '\r' < "$log" > "$log.txt" 2>/dev/null
-grep -q '^dvs-tests: end' "$log.txt" && result PASS hostvm/all-programs-ran ||
-	result FAIL hostvm/all-programs-ran "the run stopped early; see $log and $logs/module-hostvm.out"
-cmd_done hostvm "$log.txt" $rc
+# dvk.ko on each of Debian's kernels: the whole suite through /dev/dvk, then
+# the module's life cycle and the kernel-thread endpoint. 6.12-rt is
+# PREEMPT_RT: its spinlocks sleep.
+for k in 6.1 6.12 6.12-rt; do
+	sfx=
+	[ $k = 6.1 ] || sfx=-$k
+	rel=$(HOSTVM_KERNEL=$k B=$B tools/hostvm.sh release)
+	echo "== dvk.ko in the host VM (Debian $rel, QEMU)"
+	log=$logs/module-hostvm$sfx.log
+	start=$(date +%s)
+	m=$B/host-mod/debian$sfx
+	HOSTVM_KERNEL=$k B=$B tools/hostvm.sh run --timeout 1200 --log "$log" --append dvs.doors=2 \
+		--add "$m/dvk.ko:/lib/modules/dvk/dvk.ko" --add "$m/dvk_echo.ko:/lib/modules/dvk/dvk_echo.ko" \
+		-- sh -c "M=/lib/modules/dvk; ${suite_then_module}" > "$logs/module-hostvm$sfx.out" 2>&1
+	rc=$?
+	echo "   booted, tested and halted in $(( $(date +%s) - start )) s (exit $rc)"
+	grep -q "^dvs-tests: begin .*kernel $rel)" "$log" && result PASS "hostvm$sfx/kernel-$rel" ||
+		result FAIL "hostvm$sfx/kernel-$rel" "see $log"
+	if [ $k = 6.1 ]; then
+		tr -d '\r' < "$log" > "$log.txt" 2>/dev/null
+	else
+		tr -d '\r' < "$log" | sed "s|^\(PASS\|FAIL\): |\1: hostvm$sfx:|" > "$log.txt" 2>/dev/null
+	fi
+	grep -q '^dvs-tests: end' "$log.txt" && result PASS "hostvm$sfx/all-programs-ran" ||
+		result FAIL "hostvm$sfx/all-programs-ran" "the run stopped early; see $log and $logs/module-hostvm$sfx.out"
+	cmd_done "hostvm$sfx" "$log.txt" $rc
+done
 
 # The SMP debug kernels (issue 12): x86_64 from the same source, 4 vCPUs,
 # lockdep in both, KASAN and kmemleak in one, KCSAN in the other (they

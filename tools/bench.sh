@@ -4,6 +4,8 @@
 # guest's table; then the same table from Debian's kernel in the host VM
 # (tools/hostvm.sh, one vCPU, pinned) with dvk.ko. Every figure and its
 # baseline come from one kernel: TCG distorts absolute times, not ratios.
+# The local table comes from both guest kernels (Linux 6.1 and 6.12) and
+# from the host VM on Debian's 6.1 and 6.12, each against its own baselines.
 #   BENCH_SCALE=N   multiply the iteration counts (default 1)
 #   BENCH_CPU=N     the host CPU to pin the guest to (default: the last one)
 set -euo pipefail
@@ -14,17 +16,22 @@ cpu=${BENCH_CPU:-$(( $(nproc) - 1 ))}
 work=$(mktemp -d /tmp/dvs-bench.XXXXXX)
 trap 'pkill -9 -f "uml_dir=$work" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-echo "== make bench: UML guest on host CPU $cpu, scale ${BENCH_SCALE:-1}"
-cp --sparse=always "$B/rootfs.img" "$work/root.img"
-taskset -c "$cpu" timeout 900 ./linux umid=dvsbench uml_dir="$work" \
-	ubd0="$work/root.img" root=/dev/ubda mem=512M \
-	con=null ssl=null con0=null,fd:1 dvs.run=bench dvs.scale="${BENCH_SCALE:-1}" \
-	< /dev/null 2>&1 | tr -d '\r' > "$work/log"
 table() {	# table LOG: the bench's table out of a console log
 	tr -d '\r' < "$1" | sed -n '/^DVK local benchmark/,/higher is better)/p' | grep -v '^bench: \|^<[0-9]>'
 }
-table "$work/log" | tee "$B/bench.txt"
-grep -q 'higher is better' "$B/bench.txt" || { echo "bench: the guest did not finish; log:"; tail -30 "$work/log"; exit 1; }
+: > "$B/bench.txt"
+for kv in 6.1 6.12; do
+	kernel=$B/kernel-main/linux
+	[ $kv = 6.1 ] || kernel=$B/kernel-main-$kv/linux
+	echo "== make bench: UML guest (Linux $kv) on host CPU $cpu, scale ${BENCH_SCALE:-1}"
+	cp --sparse=always "$B/rootfs.img" "$work/root.img"
+	taskset -c "$cpu" timeout 900 "$kernel" umid=dvsbench uml_dir="$work" \
+		ubd0="$work/root.img" root=/dev/ubda mem=512M \
+		con=null ssl=null con0=null,fd:1 dvs.run=bench dvs.scale="${BENCH_SCALE:-1}" \
+		< /dev/null 2>&1 | tr -d '\r' > "$work/log"
+	{ [ $kv = 6.1 ] || echo; echo "UML guest, Linux $kv"; table "$work/log"; } | tee -a "$B/bench.txt"
+	grep -q 'higher is better' "$work/log" || { echo "bench: the $kv guest did not finish; log:"; tail -30 "$work/log"; exit 1; }
+done
 
 echo
 echo "== make bench: remote round trip, two UML guests on a uml_switch (dvs-proxy over TCP)"
@@ -69,15 +76,19 @@ wait "$srvpid"
 	"$B/bench.txt" "$work/bnode2.log"; } | tee -a "$B/bench.txt"
 grep -q '^keyed: dvk remote vcopy' "$work/bnode2.log" || { echo "bench: the keyed pair did not finish; log:"; tail -20 "$work/bnode2.log"; }
 
-rel=$(B=$B tools/hostvm.sh release)
-echo
-echo "== make bench: host VM, Debian $rel with dvk.ko (QEMU TCG, 1 vCPU on host CPU $cpu)"
+for k in 6.12 6.1; do
+	rel=$(HOSTVM_KERNEL=$k B=$B tools/hostvm.sh release)
+	m=$B/host-mod/debian
+	[ $k = 6.1 ] || m=$m-$k
+	echo
+	echo "== make bench: host VM, Debian $rel with dvk.ko (QEMU TCG, 1 vCPU on host CPU $cpu)"
+	HOSTVM_KERNEL=$k B=$B taskset -c "$cpu" tools/hostvm.sh run --smp 1 --timeout 1800 --log "$work/vmlog" \
+		--add "$m/dvk.ko:/lib/modules/dvk/dvk.ko" \
+		-- sh -c "insmod /lib/modules/dvk/dvk.ko && dvs-bench ${BENCH_SCALE:-1}" > /dev/null || true
+	{ echo; echo "host VM: Debian $rel, dvk.ko, /dev/dvk"; table "$work/vmlog"; } | tee -a "$B/bench.txt"
+	grep -q 'higher is better' "$work/vmlog" || { echo "bench: the host VM did not finish; log:"; tail -30 "$work/vmlog"; exit 1; }
+done
 m=$B/host-mod/debian
-B=$B taskset -c "$cpu" tools/hostvm.sh run --smp 1 --timeout 1800 --log "$work/vmlog" \
-	--add "$m/dvk.ko:/lib/modules/dvk/dvk.ko" \
-	-- sh -c "insmod /lib/modules/dvk/dvk.ko && dvs-bench ${BENCH_SCALE:-1}" > /dev/null || true
-{ echo; echo "host VM: Debian $rel, dvk.ko, /dev/dvk"; table "$work/vmlog"; } | tee -a "$B/bench.txt"
-grep -q 'higher is better' "$work/vmlog" || { echo "bench: the host VM did not finish; log:"; tail -30 "$work/vmlog"; exit 1; }
 
 echo
 echo "== make bench: remote, the host VM (node 1, dvk.ko) and a UML guest inside it (node 2): tap, then bridge"

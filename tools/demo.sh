@@ -29,12 +29,8 @@ if [ "$mode" = host ]; then
 	echo "== Building dvk.ko for this kernel ($(uname -r))"
 	make -C host-mod KDIR="$kdir" OUT="$top/$B/host-mod/$(uname -r)" > "$B/demo-host-mod.log" 2>&1 ||
 		{ echo "demo --host: the module did not build; see $B/demo-host-mod.log" >&2; exit 1; }
-	work=$(mktemp -d /tmp/dvs-demo.XXXXXX)
-	trap 'pkill -f "uml_dir=$work" 2>/dev/null; rmmod dvk 2>/dev/null; rm -rf "$work"' EXIT
-	PATH=$top/$B/tools:$top/net-setup:$PATH
-	echo "== The demo: this machine is node 0, a UML guest is node 1"
-	tools/demo-node0.sh "$B/host-mod/$(uname -r)/dvk.ko" "$top/linux" "$B/rootfs.img" "$work"
-	exit
+	PATH=$top/$B/tools:$top/net-setup:$PATH exec tools/demo-host.sh \
+		"$B/host-mod/$(uname -r)/dvk.ko" "$top/linux" "$B/rootfs.img"
 fi
 
 echo "== The demo: node 0 is Debian's kernel in a QEMU VM (no root needed here), node 1 a"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The host-VM harness: boot Debian 12's stock kernel (linux-image-amd64) in
+# The host-VM harness: boot one of Debian 12's stock kernels in
 # QEMU with an initramfs built from the rootfs tree, run one command inside,
 # and return its output and exit status. Needs no root; loading modules into
 # the developer's own kernel is never needed.
@@ -10,7 +10,10 @@
 #   tools/hostvm.sh run [options] -- CMD [ARGS...]     (see --help)
 #
 # Environment: B (build dir, default build, relative to the repo top),
-# HOSTVM_DIR (default $B/hostvm), HOSTVM_ACCEL (tcg, or kvm where KVM works).
+# HOSTVM_KERNEL (which Debian kernel: 6.1, the default, from linux-image-amd64;
+# 6.12 from linux-image-6.12-amd64; 6.12-rt from linux-image-6.12-rt-amd64,
+# PREEMPT_RT), HOSTVM_DIR (default $B/hostvm, $B/hostvm-6.12 ...),
+# HOSTVM_ACCEL (tcg, or kvm where KVM works).
 # The guest's /sbin/init is rootfs/init: dvs.run=cmd runs `sh /etc/dvs-cmd`,
 # then prints "dvs-init: exit status N" and powers off.
 set -euo pipefail
@@ -19,7 +22,13 @@ umask 022
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 B=${B:-build}
 [[ $B = /* ]] || B=$top/$B
-HV=${HOSTVM_DIR:-$B/hostvm}
+kernel_choice=${HOSTVM_KERNEL:-6.1}
+case $kernel_choice in
+6.1) meta=linux-image-amd64 HV=${HOSTVM_DIR:-$B/hostvm} ;;
+6.12) meta=linux-image-6.12-amd64 HV=${HOSTVM_DIR:-$B/hostvm-6.12} ;;
+6.12-rt) meta=linux-image-6.12-rt-amd64 HV=${HOSTVM_DIR:-$B/hostvm-6.12-rt} ;;
+*) echo "hostvm: HOSTVM_KERNEL=$kernel_choice: 6.1, 6.12 or 6.12-rt" >&2; exit 2 ;;
+esac
 [[ $HV = /* ]] || HV=$top/$HV
 root=$HV/root	# every package dpkg -x'ed here
 rel=
@@ -29,8 +38,8 @@ usage() {
 usage: tools/hostvm.sh fetch | release | kdir
        tools/hostvm.sh run [options] -- CMD [ARGS...]
 
-fetch     download (apt-get download) and unpack Debian's linux-image-amd64 and
-          linux-headers-amd64 into $HV (idempotent)
+fetch     download (apt-get download) and unpack Debian's $meta
+          and its headers into $HV (idempotent)
 release   print the kernel release, e.g. 6.1.0-41-amd64
 kdir      print the headers dir: make -C \$(tools/hostvm.sh kdir) M=\$PWD modules
 run       boot the kernel in QEMU (TCG) with an initramfs, run CMD there as root
@@ -50,7 +59,8 @@ run options:
                     modules are whatever --add brings (not with --module)
   --timeout SEC     whole-run limit (default 600)
   --log FILE        save the complete console log (kernel messages included)
-Environment: B, HOSTVM_DIR, HOSTVM_ACCEL (default tcg; kvm).
+Environment: B, HOSTVM_KERNEL (6.1, 6.12 or 6.12-rt; default 6.1), HOSTVM_DIR,
+HOSTVM_ACCEL (default tcg; kvm).
 EOF
 }
 
@@ -65,9 +75,9 @@ fetch() { mkdir -p "$HV"; (flock 9 && fetch_locked) 9>"$HV/lock"; }
 
 fetch_locked() {
 	local img deps=()
-	img=$(apt-cache depends linux-image-amd64 2>/dev/null |
+	img=$(apt-cache depends "$meta" 2>/dev/null |
 		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }') || true
-	[[ -n $img ]] || die "apt knows no linux-image-amd64 (no package lists?): run 'make deps' or 'sudo apt-get update'"
+	[[ -n $img ]] || die "apt knows no $meta (no package lists?): run 'make deps' or 'sudo apt-get update'"
 	rel=${img#linux-image-}
 	rel=${rel%-unsigned}
 	if have_release && [[ $(<"$HV/release") = "$rel" ]]; then
@@ -104,11 +114,16 @@ fetch_locked() {
 		depmod=$(PATH=$PATH:/usr/sbin:/sbin command -v depmod) || die "depmod not found (Debian package kmod)"
 		"$depmod" -b "$root" "$rel"
 	fi
-	# TCG takes ~3 s of every boot to un-xz the bzImage: keep the ELF vmlinux
-	# inside it too, which QEMU boots directly (PVH entry). Optional.
-	local k=$root/boot/vmlinuz-$rel off
-	off=$(LC_ALL=C grep -m1 -aboUP '\xfd7zXZ\x00' "$k" | LC_ALL=C sed -n '1s/:.*//p')
-	if [[ -n $off ]] && xz -dc --single-stream <(tail -c +$((off + 1)) "$k") >"$k.elf" 2>/dev/null &&
+	# TCG takes ~3 s of every boot to unpack the bzImage: keep the ELF vmlinux
+	# inside it too, which QEMU boots directly (PVH entry). Optional. 6.1's
+	# is xz-compressed, 6.12's zstd.
+	local k=$root/boot/vmlinuz-$rel off unpack=(xz -dc --single-stream)
+	off=$(LC_ALL=C grep -m1 -aboUP '\xfd7zXZ\x00' "$k" | LC_ALL=C sed -n '1s/:.*//p') || true
+	if [[ -z $off ]]; then
+		off=$(LC_ALL=C grep -m1 -aboUP '\x28\xb5\x2f\xfd' "$k" | LC_ALL=C sed -n '1s/:.*//p') || true
+		unpack=(zstd -qdc)
+	fi
+	if [[ -n $off ]] && "${unpack[@]}" <(tail -c +$((off + 1)) "$k") >"$k.elf" 2>/dev/null;
 		[[ $(head -c4 "$k.elf") = $'\x7fELF' ]]; then
 		mv "$k.elf" "$root/boot/vmlinux-$rel"
 	else

@@ -14,8 +14,9 @@
 # Each tree is also prepared for out-of-tree modules (host-mod/ builds
 # against it with KDIR=build/kernel-<flavour>).
 #
-# The source is Debian's linux-source-6.1 tarball, unpacked once into
-# build/src/ and patched with uml/patches/series. The DVK core (dvk/) and the
+# The source is Debian's linux-source-$KVER tarball (KVER 6.1, the default,
+# or 6.12), unpacked once into build/src/ and patched with uml/patches/series
+# (series-6.12 for 6.12). A 6.12 kernel's tree is build/kernel-<flavour>-6.12. The DVK core (dvk/) and the
 # ABI headers (include/dvk/) are linked into that tree as ipc/dvk and
 # include/dvk, the bridge driver (guest-driver/) as arch/um/drivers/dvsbridge,
 # so editing them needs no re-unpack and rebuilds incrementally.
@@ -25,8 +26,15 @@ set -euo pipefail
 flavour=${1:?usage: build-kernel.sh main|test|mod|smp-kasan|smp-kcsan}
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${DVS_BUILD:-$top/build}
-tarball=${LINUX_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+kver=${KVER:-6.1}
 jobs=${JOBS:-$(nproc)}
+# 6.1 keeps the unsuffixed paths it always had (and their ccache entries).
+case $kver in
+6.1) sfx= ;;
+6.12) sfx=-6.12 ;;
+*) echo "build-kernel.sh: KVER=$kver: 6.1 or 6.12" >&2; exit 2 ;;
+esac
+tarball=${LINUX_TARBALL:-/usr/src/linux-source-$kver.tar.xz}
 
 # UML flavours start from defconfig; the x86 ones from tinyconfig (small, so
 # a fresh build with KASAN or KCSAN takes minutes, not an hour).
@@ -43,34 +51,35 @@ smp-kasan | smp-kcsan)
 esac
 
 if [ ! -r "$tarball" ]; then
-	echo "build-kernel.sh: $tarball not found; install Debian's linux-source-6.1 (make deps)" >&2
+	echo "build-kernel.sh: $tarball not found; install Debian's linux-source-$kver (make deps)" >&2
 	exit 1
 fi
 
-src=$build/src/linux
-objdir=$build/kernel-$flavour
+src=$build/src/linux$sfx
+objdir=$build/kernel-$flavour$sfx
+label=$flavour$sfx
 mkdir -p "$build/src" "$objdir"
 
 # 1. A pristine tree with the patch series applied, redone only when an input changes.
 # Flavours built in parallel (make -j kernel kernel-test) share it: one unpacks.
-exec 9>"$build/src/.lock"
+exec 9>"$build/src/.lock$sfx"
 flock 9
-series=$top/uml/patches/series
+series=$top/uml/patches/series$sfx
 stamp=$( { echo "$tarball"; stat -c '%s %Y' "$tarball"; grep -v '^#' "$series" |
 	while read -r p; do [ -n "$p" ] && cat "$top/uml/patches/$p"; done; } | sha256sum | cut -c1-16)
-if [ "$(cat "$build/src/.stamp" 2>/dev/null)" != "$stamp" ]; then
+if [ "$(cat "$build/src/.stamp$sfx" 2>/dev/null)" != "$stamp" ]; then
 	echo "  [kernel] unpacking $(basename "$tarball") and applying uml/patches"
-	rm -rf "$src" "$build/src/.stamp" "$build/src/unpack"
-	mkdir -p "$build/src/unpack"
-	tar -C "$build/src/unpack" -xf "$tarball"
-	mv "$build/src/unpack"/* "$src"
-	rmdir "$build/src/unpack"
+	rm -rf "$src" "$build/src/.stamp$sfx" "$build/src/unpack$sfx"
+	mkdir -p "$build/src/unpack$sfx"
+	tar -C "$build/src/unpack$sfx" -xf "$tarball"
+	mv "$build/src/unpack$sfx"/* "$src"
+	rmdir "$build/src/unpack$sfx"
 	grep -v '^#' "$series" | while read -r p; do
 		[ -n "$p" ] || continue
 		patch -s -p1 -d "$src" < "$top/uml/patches/$p" ||
 			{ echo "build-kernel.sh: patch $p does not apply" >&2; exit 1; }
 	done
-	echo "$stamp" > "$build/src/.stamp"
+	echo "$stamp" > "$build/src/.stamp$sfx"
 fi
 ln -sfn "$(realpath --relative-to="$src/ipc" "$top/dvk")" "$src/ipc/dvk"
 ln -sfn "$(realpath --relative-to="$src/include" "$top/include/dvk")" "$src/include/dvk"
@@ -87,7 +96,7 @@ kmake() { make -s -C "$src" O="$objdir" ARCH=$arch CC="$cc" HOSTCC="$cc" "$@"; }
 # 2. The configuration: defconfig + fragments, redone when a fragment changes.
 cfgstamp=$(cat "${fragments[@]}" | sha256sum | cut -c1-16)
 if [ "$(cat "$objdir/.dvs-config-stamp" 2>/dev/null)" != "$cfgstamp" ] || [ ! -f "$objdir/.config" ]; then
-	echo "  [kernel $flavour] configuring: $base + ${fragments[*]##*/}"
+	echo "  [kernel $label] configuring: $base + ${fragments[*]##*/}"
 	# A fragment overriding a choice (PREEMPT, the unwinder ...) means it, as
 	# does tinyconfig's own: not warned of.
 	quiet() { "$@" 2>&1 >/dev/null | { grep -v 'override: .* changes choice state' >&2 || true; }; }
@@ -112,12 +121,12 @@ if [ "$(cat "$objdir/.dvs-config-stamp" 2>/dev/null)" != "$cfgstamp" ] || [ ! -f
 fi
 
 # 3. Build, with a progress line every 500 objects and the log kept for failures.
-log=$build/kernel-$flavour.log
-echo "  [kernel $flavour] building with $jobs jobs (log: ${log#$top/})"
+log=$build/kernel-$label.log
+echo "  [kernel $label] building with $jobs jobs (log: ${log#$top/})"
 start=$(date +%s)
 set +e
 make -C "$src" O="$objdir" ARCH=$arch CC="$cc" HOSTCC="$cc" -j"$jobs" "${targets[@]}" 2>&1 | tee "$log" |
-	awk -v f="$flavour" '/^  [A-Z]/ { n++; if (n % 500 == 0) { printf "  [kernel %s] %d steps\n", f, n; fflush() } }'
+	awk -v f="$label" '/^  [A-Z]/ { n++; if (n % 500 == 0) { printf "  [kernel %s] %d steps\n", f, n; fflush() } }'
 rc=${PIPESTATUS[0]}
 set -e
 if [ "$rc" != 0 ]; then
@@ -127,4 +136,4 @@ if [ "$rc" != 0 ]; then
 fi
 out=$objdir/linux
 [ $arch = um ] || out=$objdir/arch/x86/boot/bzImage
-echo "  [kernel $flavour] done in $(( $(date +%s) - start )) s: ${out#$top/}"
+echo "  [kernel $label] done in $(( $(date +%s) - start )) s: ${out#$top/}"

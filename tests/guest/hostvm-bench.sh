@@ -17,7 +17,7 @@ guest() {	# guest ARGS...: node 2, until its client is done; its console in /tmp
 		con0=null,fd:1 "$@" < /dev/null > /tmp/uml2.log 2>&1
 }
 figures='^(bridge: )?(dvk remote|tcp round|tcp pull|remote round|remote copy)'
-guest eth0=tuntap,tap0 dvs.ip=10.0.10.2/24 dvs.bench=client:10.0.10.254:10.0.10.2
+guest vec0:transport=tap,ifname=tap0 dvs.ip=10.0.10.2/24 dvs.bench=client:10.0.10.254:10.0.10.2
 grep -E "$figures" /tmp/uml2.log > /tmp/tcp.txt
 cat /tmp/tcp.txt
 # The same node 2 over the bridge: the host's proxy serves it by its umid.

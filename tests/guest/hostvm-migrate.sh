@@ -31,7 +31,7 @@ esac
 mkdir -p /tmp/uml
 for n in 1 2; do
 	net=
-	[ "$transport" = tcp ] && net="eth0=tuntap,tap$n dvs.ip=10.0.11.$n/24"
+	[ "$transport" = tcp ] && net="vec0:transport=tap,ifname=tap$n dvs.ip=10.0.11.$n/24"
 	cp /var/lib/dvs/root.img "/tmp/root$n.img" || exit 1
 	# shellcheck disable=SC2086 # $net and $params are several words
 	/usr/lib/dvs/linux umid="node$n" uml_dir=/tmp/uml mem=96M ubd0="/tmp/root$n.img" \

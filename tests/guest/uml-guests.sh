@@ -3,11 +3,16 @@
 
 # boot_guest NODE TAP IP/LEN TRANSPORT PEERS SRV CLI VIAS CLIENTS: ./linux as node NODE,
 # on its own copy of the root image; console in /tmp/umlNODE.log, pid in
-# guest_NODE. TAP and IP "-": no network (the uml transport needs none).
+# guest_NODE. The guest's vec0 is the vector transport on TAP (a tap), or
+# on raw:IF (a raw socket on interface IF, e.g. a veth end). TAP and IP "-":
+# no network (the uml transport needs none).
 # CLIENTS (EP:NODE,...): the other nodes' clients it registers (uml-node.sh).
 boot_guest() {
-	net="eth0=tuntap,$2 dvs.ip=$3"
-	[ "$2" = - ] && net=
+	case $2 in
+	-) net= ;;
+	raw:*) net="vec0:transport=raw,ifname=${2#raw:} dvs.ip=$3" ;;
+	*) net="vec0:transport=tap,ifname=$2 dvs.ip=$3" ;;
+	esac
 	mkdir -p /tmp/uml
 	cp /var/lib/dvs/root.img "/tmp/root$1.img" || return 1
 	# shellcheck disable=SC2086 # $net is zero or two words

@@ -29,7 +29,9 @@ for c in $(echo "$clients" | tr , ' '); do
 done
 sh -e /tmp/register.sh || exit 1
 if [ "${transport:=tcp}" = tipc ]; then
-	tipc bearer enable media eth device eth0 || exit 1
+	dev=eth0
+	[ -e /sys/class/net/vec0 ] && dev=vec0
+	tipc bearer enable media eth device $dev || exit 1
 fi
 set --
 for p in $(echo "$peers" | tr , ' '); do set -- "$@" --peer "$p"; done
