@@ -447,7 +447,8 @@ static int dvk_bind_task_locked(struct dvk_proc *p, struct task_struct *target, 
 	p->usr.p_lpid = task_pid_nr(p->task);
 	p->usr.p_vpid = task_pid_nr_ns(p->task, dc->pid_ns);
 	p->usr.p_misc_flags = (p->task == p->task->group_leader ? 0 : DVK_MIS_THREAD) |
-			      (oper == DVK_REPLICA_BIND ? DVK_MIS_REPLICATED : 0);
+			      (oper == DVK_REPLICA_BIND ? DVK_MIS_REPLICATED : 0) |
+			      (oper == DVK_USERMODE_BIND ? DVK_MIS_USERMODE : 0);
 	get_task_comm(p->usr.p_name, p->task);
 	p->usr.p_rts_flags &= ~DVK_SLOT_FREE;
 	dvk_bound_locked(p);
@@ -497,7 +498,11 @@ int dvk_migr_bind_locked(struct dvk_proc *p, struct task_struct *target, s32 ep)
 
 /**
  * dvk_bind() - bind a process (or thread) to a slot, or register a remote one.
- * @oper: DVK_SELF_BIND, DVK_LCL_BIND or DVK_RMT_BIND.
+ * @oper: DVK_SELF_BIND, DVK_LCL_BIND or DVK_RMT_BIND; as the original's
+ *	(reference §1 BIND), DVK_REPLICA_BIND and DVK_USERMODE_BIND are
+ *	local binds marked DVK_MIS_REPLICATED or DVK_MIS_USERMODE (neither
+ *	takes a slot already in use, unlike the original's). DVK_BKUP_BIND
+ *	(a local backup process behind a remote primary) is not built.
  * @dcid: the DC.
  * @pid: for LCL_BIND the process in the DC's namespace; for SELF_BIND 0,
  *	 the caller's pid (its process) or its thread id (that thread alone).
@@ -523,13 +528,14 @@ long dvk_bind(int oper, int dcid, int pid, s32 ep, int nodeid, const char *name)
 	struct dvk_dc *dc, *odc;
 	struct dvk_proc *p, *other;
 	int nr = DVK_EP_NR(ep), local;
+	bool rmt;
 	long ret;
 
 	if (!READ_ONCE(dvk_dvs.initialized))
 		return EDVSDVSINIT;
-	if (oper != DVK_SELF_BIND && oper != DVK_LCL_BIND && oper != DVK_RMT_BIND &&
-	    oper != DVK_REPLICA_BIND)
+	if (oper < DVK_SELF_BIND || oper > DVK_USERMODE_BIND || oper == DVK_BKUP_BIND)
 		return EDVSBINDTYPE;
+	rmt = oper == DVK_RMT_BIND;
 	ret = dvk_dc_find(dcid, false, &dc);
 	if (ret)
 		return ret;
@@ -542,7 +548,7 @@ long dvk_bind(int oper, int dcid, int pid, s32 ep, int nodeid, const char *name)
 	ret = EDVSBADPROC;
 	if (!dvk_nr_ok(dc, nr))
 		goto out_put;
-	if (oper == DVK_RMT_BIND) {
+	if (rmt) {
 		ret = EDVSPERM;
 		if (!capable(CAP_SYS_ADMIN))
 			goto out_put;

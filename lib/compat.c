@@ -33,7 +33,8 @@ int dvk_compat_bind_X(int oper, int dcid, int pid, int ep, int nodeid)
 {
 	if (oper == DVK_SELF_BIND && pid == -1)
 		pid = 0;		/* the caller's process (a thread id: that thread) */
-	else if (pid == -1 && (oper == DVK_LCL_BIND || oper == DVK_REPLICA_BIND))
+	else if (pid == -1 && (oper == DVK_LCL_BIND || oper == DVK_REPLICA_BIND ||
+			       oper == DVK_USERMODE_BIND))
 		pid = getpid();		/* the original's "myself" */
 	return ep_result((dvk_bind_X)(oper, dcid, pid, ep, nodeid));
 }

@@ -41,6 +41,7 @@ extern "C" {
 #define LCL_BIND		DVK_LCL_BIND
 #define RMT_BIND		DVK_RMT_BIND
 #define BKUP_BIND		DVK_BKUP_BIND
+#define USERMODE_BIND		DVK_USERMODE_BIND
 #define REPLICA_BIND		DVK_REPLICA_BIND
 #define WAIT_BIND		DVK_WAIT_BIND
 #define WAIT_UNBIND		DVK_WAIT_UNBIND
@@ -152,6 +153,7 @@ int dvk_compat_getproxyinfo(int pxid, proc_usr_t *sproc, proc_usr_t *rproc);
 #define dvk_tbind(dcid, ep)		dvk_compat_tbind(dcid, ep)
 #define dvk_lclbind(dcid, pid, ep)	dvk_compat_bind_X(LCL_BIND, dcid, pid, ep, LOCALNODE)
 #define dvk_replbind(dcid, pid, ep)	dvk_compat_bind_X(REPLICA_BIND, dcid, pid, ep, LOCALNODE)
+#define dvk_umbind(dcid, pid, ep)	dvk_compat_bind_X(USERMODE_BIND, dcid, pid, ep, LOCALNODE)
 #define dvk_rmtbind(dcid, name, ep, n)	dvk_compat_rmtbind(dcid, name, ep, n)
 #define dvk_unbind_T(dcid, ep, t)	dvk_compat_unbind_T(dcid, ep, t)
 #define dvk_unbind(dcid, ep)		dvk_compat_unbind_T(dcid, ep, TIMEOUT_FOREVER)

@@ -191,9 +191,9 @@ struct dvs_usr {
 #define DVK_SELF_BIND		0
 #define DVK_LCL_BIND		1
 #define DVK_RMT_BIND		2
-#define DVK_BKUP_BIND		3	/* reserved */
+#define DVK_BKUP_BIND		3	/* not built: EDVSBINDTYPE (docs/abi.md) */
 #define DVK_REPLICA_BIND	4	/* a local bind, marked DVK_MIS_REPLICATED */
-#define DVK_USERMODE_BIND	5	/* reserved */
+#define DVK_USERMODE_BIND	5	/* a local bind, marked DVK_MIS_USERMODE */
 
 /* wait4bind(oper, endpoint, timeout) */
 #define DVK_WAIT_BIND		0
@@ -226,6 +226,7 @@ struct dvs_usr {
 #define DVK_MIS_REPLICATED	0x0080	/* bound by REPLICA_BIND */
 #define DVK_MIS_MIGRATED	0x0800	/* migrated from this node to p_nodeid */
 #define DVK_MIS_WOKENUP		0x0200
+#define DVK_MIS_USERMODE	0x0400	/* bound by USERMODE_BIND */
 #define DVK_MIS_THREAD		0x8000	/* bound per thread (tbind) */
 
 /* priv_level */

@@ -111,11 +111,15 @@ static void slot_addressing(void)
 	t_down();
 }
 
-/* REPLICA_BIND binds the slot (the original's replica of a process). */
+/*
+ * REPLICA_BIND and USERMODE_BIND bind the slot (the original's replica of a
+ * process, and its user-mode helper), each with its mark; BKUP_BIND is not
+ * built (docs/abi.md).
+ */
 static void replica_bind(void)
 {
 	proc_usr_t p;
-	pid_t idle;
+	pid_t idle, idle2;
 
 	t_up();
 	idle = fork();
@@ -129,6 +133,23 @@ static void replica_bind(void)
 	T_EQ(p.p_misc_flags & DVK_MIS_REPLICATED, DVK_MIS_REPLICATED);
 	T_EQ(dvk_bind_X(REPLICA_BIND, T_DC, -1, 18, LOCALNODE), 18);	/* -1: myself */
 	T_EQ(dvk_getep(getpid()), 18);
+	T_EQ(dvk_getprocinfo(T_DC, 18, &p), 0);
+	T_EQ(p.p_misc_flags & (DVK_MIS_REPLICATED | DVK_MIS_USERMODE), DVK_MIS_REPLICATED);
+	/* USERMODE_BIND binds too, marked DVK_MIS_USERMODE; BKUP_BIND is not built. */
+	T_EQ(dvk_umbind(T_DC, idle, 19), EDVSBUSY);		/* bound already (17) */
+	idle2 = fork();
+	if (idle2 == 0) {
+		pause();
+		_exit(0);
+	}
+	T_EQ(dvk_umbind(T_DC, idle2, 19), 19);
+	T_EQ(dvk_getprocinfo(T_DC, 19, &p), 0);
+	T_EQ(p.p_lpid, idle2);
+	T_EQ(p.p_misc_flags & (DVK_MIS_REPLICATED | DVK_MIS_USERMODE), DVK_MIS_USERMODE);
+	T_EQ(dvk_bind_X(BKUP_BIND, T_DC, idle2, 20, LOCALNODE), EDVSBINDTYPE);
+	T_EQ(dvk_bind_X(BKUP_BIND, T_DC, idle2, 20, 1), EDVSBINDTYPE);
+	kill(idle2, SIGKILL);
+	T_EQ(t_join_signal(idle2), SIGKILL);
 	kill(idle, SIGKILL);
 	T_EQ(t_join_signal(idle), SIGKILL);
 	t_down();
