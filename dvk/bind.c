@@ -11,7 +11,7 @@
  * be taken: the probe only finds, under RCU, the slot or pair an exit
  * concerns and queues it; the exit work unbinds it in process context.
  * Every call flushes that work first (dvk_exits_flush()), so no caller
- * sees the binding of a process that has exited.
+ * that has reaped a process sees its binding.
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
@@ -219,14 +219,19 @@ static DECLARE_WORK(dvk_exit_work, dvk_exit_work_fn);
 
 /**
  * dvk_exits_flush() - finish the unbinds of exited processes already
- * queued. Called first by every call, holding no lock: a caller that has
- * seen a process die (waitpid) never finds it bound afterwards.
- * Sleeps only while exits are pending.
+ * queued. Called first by every call and /proc/dvs read, holding no lock
+ * (the work must never wait for one a flusher may hold): a caller that has
+ * reaped a dead process (waitpid) never finds it bound afterwards; a
+ * pthread_join()ed thread may still be, for a moment (its joiner is woken
+ * before the thread's exit probe runs). Sleeps only while exits are pending.
  */
 void dvk_exits_flush(void)
 {
-	if (atomic_read(&dvk_exits_pending))
+	if (atomic_read(&dvk_exits_pending)) {
+		/* A probe may have counted its exit but not queued the work yet. */
+		queue_work(dvk_wq, &dvk_exit_work);
 		flush_work(&dvk_exit_work);
+	}
 }
 
 /* The slot bound to exactly @task; rcu_read_lock held, no reference taken. */
@@ -238,6 +243,22 @@ static struct dvk_proc *dvk_lookup_rcu(struct task_struct *task)
 		if (READ_ONCE(p->task) == task)
 			return p;
 	return NULL;
+}
+
+/*
+ * Queue slot @p for the exit work, once; the DC reference keeps the slot
+ * for the work (a dying DC unbinds it itself). rcu_read_lock held.
+ */
+static bool dvk_exit_queue_rcu(struct dvk_proc *p)
+{
+	if (!p || test_and_set_bit(0, &p->exit_queued))
+		return false;
+	if (!kref_get_unless_zero(&p->dc->kref)) {
+		clear_bit(0, &p->exit_queued);
+		return false;
+	}
+	llist_add(&p->exit_node, &dvk_exit_slots);
+	return true;
 }
 
 /*
@@ -253,31 +274,24 @@ static void dvk_exit_probe(void *data, struct task_struct *task)
 	struct task_struct *leader = task->group_leader;
 	bool group_dead = !atomic_read(&task->signal->live);
 	bool queued;
-	struct dvk_proc *p;
 
 	/* PF_EXITING is set: pairs with the barriers in the binds. */
 	smp_mb();
 	queued = dvk_proxy_exit_mark(task);
 	rcu_read_lock();
-	p = dvk_lookup_rcu(task);
-	if (p && task == leader && !group_dead)
-		p = NULL;
-	if (!p && task != leader && group_dead)
-		p = dvk_lookup_rcu(leader);
-	/* The DC reference keeps the slot for the work; a dying DC unbinds it itself. */
-	if (p && !test_and_set_bit(0, &p->exit_queued)) {
-		if (kref_get_unless_zero(&p->dc->kref)) {
-			llist_add(&p->exit_node, &dvk_exit_slots);
-			queued = true;
-		} else {
-			clear_bit(0, &p->exit_queued);
-		}
+	if (task != leader || group_dead)
+		queued |= dvk_exit_queue_rcu(dvk_lookup_rcu(task));
+	/* The process's last thread: its binding too (the thread may have its own). */
+	if (task != leader && group_dead)
+		queued |= dvk_exit_queue_rcu(dvk_lookup_rcu(leader));
+	if (queued) {
+		/* After the adds and the pair's mark: the work that counts it sees them. */
+		smp_mb__before_atomic();
+		atomic_inc(&dvk_exits_pending);
 	}
 	rcu_read_unlock();
-	if (queued) {
-		atomic_inc(&dvk_exits_pending);		/* after the add: see the work */
+	if (queued)
 		queue_work(dvk_wq, &dvk_exit_work);
-	}
 }
 
 static struct tracepoint *dvk_exit_tp;

@@ -221,7 +221,7 @@ struct dvk_pair {
 	unsigned int nanswers;
 	unsigned long nbytes;
 	struct work_struct drop_work;
-	bool exiting;
+	int exiting;
 };
 
 /*

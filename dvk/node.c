@@ -11,8 +11,9 @@
  * unbound in every DC.
  *
  * Locking: dvk_dvs.rwsem (write) serialises the management calls;
- * dvk_net_lock (spinlock, inside dc->lock) guards nodes and pairs, so the
- * exit probe, which may not sleep, can take a pair down too.
+ * dvk_net_lock (spinlock, inside dc->lock) guards nodes and pairs. The
+ * exit work (bind.c) takes a pair down under dvk_net_lock alone: it must
+ * never take dvk_dvs.rwsem, which a flusher's caller may hold.
  */
 #include <linux/capability.h>
 #include <linux/export.h>
@@ -156,11 +157,28 @@ bool dvk_proxy_exit_mark(struct task_struct *task)
 		return false;
 	for (i = 0; i < DVK_MAX_NODES; i++) {
 		if (READ_ONCE(dvk_pairs[i].task[0]) == task || READ_ONCE(dvk_pairs[i].task[1]) == task) {
-			WRITE_ONCE(dvk_pairs[i].exiting, true);
+			WRITE_ONCE(dvk_pairs[i].exiting, 1);
 			return true;
 		}
 	}
 	return false;
+}
+
+/*
+ * The nodes of @map not attached again since their pair went down: the
+ * exit work forgets nodes without dvk_dvs.rwsem, so a node_up may have
+ * come in between.
+ */
+static u32 dvk_nodes_still_detached(u32 map)
+{
+	int n;
+
+	spin_lock(&dvk_net_lock);
+	for (n = 0; n < DVK_MAX_NODES; n++)
+		if ((map & BIT(n)) && (dvk_nodes[n].usr.n_flags & DVK_NODE_ATTACHED))
+			map &= ~BIT(n);
+	spin_unlock(&dvk_net_lock);
+	return map;
 }
 
 /* Has a proxy task of @px exited (PF_EXITING)? dvk_net_lock held. */
@@ -183,9 +201,9 @@ void dvk_proxies_exited(void)
 		struct dvk_pair *px = &dvk_pairs[i];
 		u32 map = 0;
 
-		if (!READ_ONCE(px->exiting))
+		/* Fully ordered: a mark made after this is seen with its PF_EXITING. */
+		if (!xchg(&px->exiting, 0))
 			continue;
-		WRITE_ONCE(px->exiting, false);
 		spin_lock(&dvk_net_lock);
 		if ((px->usr.px_flags & DVK_PX_INUSE) && dvk_pair_task_gone_locked(px)) {
 			pr_info("dvk: proxy %s (pair %d) exited: its nodes are detached\n",
@@ -193,7 +211,7 @@ void dvk_proxies_exited(void)
 			map = dvk_pair_unbind_locked(px);
 		}
 		spin_unlock(&dvk_net_lock);
-		dvk_nodes_forget(map, EDVSNOTCONN);
+		dvk_nodes_forget(dvk_nodes_still_detached(map), EDVSNOTCONN);
 	}
 }
 
@@ -317,7 +335,7 @@ long dvk_proxies_bind(int pxid, int spid, int rpid, const char *name, int maxbyt
 	/*
 	 * A task past its exit probe would never take the pair down: check
 	 * after publishing (pairs with the barrier in the exit probe, which
-	 * then takes this lock), on our own references.
+	 * then marks the pair), on our own references.
 	 */
 	smp_mb();
 	if ((t[0]->flags & PF_EXITING) || (t[1]->flags & PF_EXITING)) {

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dvk/libdvk.h>
+#include "dvs-migrate.h"
 
 #define DVS_MAX_OPTS 12
 
@@ -611,31 +612,119 @@ static const struct dvs_opt help_opts[] = {
 	{ "command", true, false, "a subcommand" }, { NULL }
 };
 
-enum { M_DC, M_EP, M_NODE, M_PID };
+enum { M_DC, M_EP, M_NODE, M_PID, M_FROM, M_TO, M_NODES, M_AGENTS, M_SLOT, M_EXEC, M_TIMEOUT };
 static const struct dvs_opt migrate_opts[] = {
 	[M_DC] = { "dc", false, true, "DC id" },
-	[M_EP] = { "endpoint", false, true, "the endpoint that moves (or its slot number)" },
+	[M_EP] = { "endpoint", false, false, "the endpoint that moves (or its slot number)" },
 	[M_NODE] = { "node", false, false, "commit: the endpoint's new node" },
-	[M_PID] = { "pid", false, false, "commit on the new node: the process that takes it" },
+	[M_PID] = { "pid", false, false, "commit/move: the process on the new node that takes it" },
+	[M_FROM] = { "from", false, false, "move: the endpoint's node now" },
+	[M_TO] = { "to", false, false, "move: its new node" },
+	[M_NODES] = { "nodes", true, false, "move: every node of the DC that knows it, e.g. 0,1,2" },
+	[M_AGENTS] = { "agents", false, false, "agent/move: node N's agent is bound to slot AGENTS+N" },
+	[M_SLOT] = { "slot", false, false, "move: the slot the mover binds itself to meanwhile" },
+	[M_EXEC] = { "exec", true, false, "agent/move: the new process: a program and its arguments (no shell)" },
+	[M_TIMEOUT] = { "timeout", false, false, "move: ms for agents to answer, the endpoint to idle (30000)" },
 	{ NULL }
 };
 
-/* dvs migrate start|commit|rollback --dc D --endpoint E [--node N [--pid P]] */
+/* The first @what of @v's options that is missing, or NULL. */
+static const char *dvs_missing(const struct dvs_vals *v, const int *need, int n)
+{
+	static char what[32];
+
+	for (int i = 0; i < n; i++)
+		if (!v->set[need[i]]) {
+			snprintf(what, sizeof(what), "--%s", migrate_opts[need[i]].name);
+			return what;
+		}
+	return NULL;
+}
+
+/* --nodes 0,1,2 into @mv; 0 or an exit status. */
+static int dvs_node_list(const char *s, struct dvs_migr_move *mv)
+{
+	char list[128], *tok, *save;
+
+	snprintf(list, sizeof(list), "%s", s);
+	mv->nnodes = 0;
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		long n;
+
+		if (dvs_parse_long(tok, &n) || n < 0 || n >= DVK_MAX_NODES)
+			return dvs_usage_error("--nodes: '%s' is not a node id", tok);
+		if (mv->nnodes == DVK_MAX_NODES)
+			return dvs_usage_error("--nodes: more than %s nodes", "32");
+		mv->nodes[mv->nnodes++] = (int)n;
+	}
+	return 0;
+}
+
+/* dvs migrate move (or ping): the whole move, every other node through its agent. */
+static int dvs_migrate_move(const struct dvs_vals *v, bool ping)
+{
+	static const int need[] = { M_NODES, M_AGENTS, M_SLOT, M_EP, M_FROM, M_TO };
+	struct dvs_migr_move mv = {
+		.dcid = (int)v->num[M_DC], .ep = (int)v->num[M_EP], .from = (int)v->num[M_FROM],
+		.to = (int)v->num[M_TO], .agents = (int)v->num[M_AGENTS], .slot = (int)v->num[M_SLOT],
+		.pid = v->set[M_PID] ? (int)v->num[M_PID] : 0, .exec = v->str[M_EXEC],
+		.timeout_ms = v->set[M_TIMEOUT] ? v->num[M_TIMEOUT] : 30000,
+	};
+	const char *miss = dvs_missing(v, need, ping ? 3 : 6);
+	bool from_in = false, to_in = false;
+	int ret;
+
+	if (miss)
+		return dvs_usage_error(ping ? "ping needs %s" : "move needs %s", miss);
+	ret = dvs_node_list(v->str[M_NODES], &mv);
+	if (ret)
+		return ret;
+	if (mv.timeout_ms < 0)
+		return dvs_usage_error("--timeout %s: not a time in ms", "(negative)");
+	if (ping) {
+		ret = dvs_migr_ping(&mv);
+		if (ret < 0)
+			return dvs_fail(ret);
+		printf("every agent answers\n");
+		return 0;
+	}
+	for (int k = 0; k < mv.nnodes; k++) {
+		from_in |= mv.nodes[k] == mv.from;
+		to_in |= mv.nodes[k] == mv.to;
+	}
+	if (!from_in || !to_in || mv.from == mv.to)
+		return dvs_usage_error("--nodes %s must hold --from and --to, two different nodes",
+				       v->str[M_NODES]);
+	ret = dvs_migr_move(&mv);
+	return ret < 0 ? dvs_fail(ret) : 0;
+}
+
+/* dvs migrate start|commit|rollback|move|agent ... */
 static int dvs_migrate(int argc, char **argv, const struct dvs_cmd *c)
 {
-	static const char *const opers[] = { "start", "commit", "rollback" };
+	static const char *const opers[] = { "start", "commit", "rollback", "move", "agent", "ping" };
 	struct dvs_vals v;
 	int oper, ret;
 
-	for (oper = 0; oper < 3; oper++)
+	for (oper = 0; oper < 6; oper++)
 		if (argc > 1 && !strcmp(argv[1], opers[oper]))
 			break;
-	if (oper == 3)
-		return dvs_usage_error("'%s': want start, commit or rollback",
+	if (oper == 6)
+		return dvs_usage_error("'%s': want start, commit, rollback, move, agent or ping",
 				       argc > 1 ? argv[1] : "(nothing)");
 	ret = dvs_parse(c, argc - 1, argv + 1, &v);
 	if (ret)
 		return ret;
+	if (oper == 3 || oper == 5)
+		return dvs_migrate_move(&v, oper == 5);
+	if (oper == 4) {
+		if (!v.set[M_AGENTS])
+			return dvs_usage_error("agent needs %s", "--agents");
+		ret = dvs_migr_agent((int)v.num[M_DC], (int)v.num[M_AGENTS], v.str[M_EXEC]);
+		return ret == EDVSNOTBIND ? 0 : dvs_fail(ret);
+	}
+	if (!v.set[M_EP])
+		return dvs_usage_error("%s needs --endpoint", opers[oper]);
 	if (oper == DVK_MIGR_COMMIT && !v.set[M_NODE])
 		return dvs_usage_error("%s needs --node", "commit");
 	ret = dvk_migrate(oper, v.set[M_PID] ? (int)v.num[M_PID] : 0, (int)v.num[M_DC],
@@ -678,6 +767,21 @@ static const struct dvs_cmd dvs_cmds[] = {
 	  "Run start on every node of the DC (the endpoint's own node last), then\n"
 	  "commit on every node (its old node first, its new node last); a migration\n"
 	  "the old node has not committed in 30 s (migrate_timeout_ms) is rolled back.\n"
+	  "Or with one command, on any node of the DC, once every other node runs an agent:\n"
+	  "  dvs migrate agent --dc D --agents A [--exec CMD]  this node's part, on request\n"
+	  "                                                   (bound to slot A + its node id;\n"
+	  "                                                   CMD is the process for an\n"
+	  "                                                   endpoint that comes here: a\n"
+	  "                                                   program and its arguments, split\n"
+	  "                                                   at spaces; it finds itself bound,\n"
+	  "                                                   wait4bind(SELF))\n"
+	  "  dvs migrate move --dc D --endpoint E --from N --to M --nodes 0,1,.. --agents A\n"
+	  "                   --slot S [--pid P | --exec CMD] [--timeout MS]\n"
+	  "                                                   the whole move; rolled back on\n"
+	  "                                                   every node if a start fails\n"
+	  "  dvs migrate ping --dc D --nodes 0,1,.. --agents A --slot S [--timeout MS]\n"
+	  "                                                   wait until every agent answers\n"
+	  "An agent serves only endpoints with more than user rights on its node.\n"
 	  "docs/abi.md, \"Migration\"." },
 	{ "priv", dvs_priv, priv_opts,
 	  "Show a binding's privileges; with --level/--calls/--ipc-to, set them\n"
@@ -719,18 +823,23 @@ static const struct dvs_cmd *dvs_find(const char *name)
 	return NULL;
 }
 
+/* An option's value in --help: a name or text, or a number. */
+static const char *dvs_meta(const struct dvs_opt *o)
+{
+	return o->is_str ? "NAME" : "N";
+}
+
 static int dvs_help(const struct dvs_cmd *c)
 {
-	printf("Usage: dvs %s%s", c->name, c->run ? "" : " start|commit|rollback");
+	printf("Usage: dvs %s%s", c->name, c->run ? "" : " start|commit|rollback|move|agent|ping");
 	for (int k = 0; c->opts && c->opts[k].name; k++)
 		printf(c->opts[k].required ? " --%s %s" : " [--%s %s]", c->opts[k].name,
-		       c->opts[k].is_str ? "NAME" : "N");
+		       dvs_meta(&c->opts[k]));
 	printf("\n\n%s\n", c->summary);
 	if (c->opts && c->opts[0].name)
 		printf("\n");
 	for (int k = 0; c->opts && c->opts[k].name; k++)
-		printf("  --%-10s %s %s\n", c->opts[k].name, c->opts[k].is_str ? "NAME" : "N   ",
-		       c->opts[k].help);
+		printf("  --%-10s %-4s %s\n", c->opts[k].name, dvs_meta(&c->opts[k]), c->opts[k].help);
 	return 0;
 }
 

@@ -23,7 +23,7 @@ tcp)
 	client=2
 	;;
 uml)
-	params="dvs.mignodes=0,1,2 dvs.migvia=0 dvs.mighome=1 dvs.migclient=0 dvs.mighops=1:2,2:1"
+	params="dvs.mignodes=0,1,2 dvs.migvia=0 dvs.mighome=1 dvs.migclient=0 dvs.mighops=1:2,2:1 dvs.migbad=2:1"
 	client=0
 	;;
 *)	echo "hostvm-migrate: unknown transport $transport" >&2; exit 2 ;;
@@ -62,7 +62,7 @@ kill $node0 2> /dev/null
 # The guests' own "dvs-init: exit status" lines would end this VM's output early.
 for n in 0 1 2; do
 	if [ $n = $client ]; then
-		echo "--- node $n (client, orchestrator) ---"
+		echo "--- node $n (client, mover) ---"
 	else
 		echo "--- node $n ---"
 	fi
@@ -71,7 +71,7 @@ for n in 0 1 2; do
 	elif [ $n = $client ]; then
 		tr -d '\r' < "/tmp/uml$n.log" | grep -v '^\[\|dvs-init:'
 	else
-		tr -d '\r' < "/tmp/uml$n.log" | grep -E '^(server|agent|dvs-proxy):'
+		tr -d '\r' < "/tmp/uml$n.log" | grep -E '^(server|dvs migrate agent|dvs-proxy):'
 	fi
 done
 [ "$transport" = tcp ] && dvs-tap down br0 tap1 tap2

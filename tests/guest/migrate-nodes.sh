@@ -1,15 +1,20 @@
 #!/bin/sh
 # A node of the migration scenarios: a server (slot 1) starts on the home
 # node and moves along the hops while the client node's client keeps
-# calling and copying; the client node drives the moves (rmt_peer
-# orchestrate) through an agent on every other node (rmt_peer agent), which
-# also starts the new server when the endpoint comes to its node.
+# calling and copying; the client node drives each move with one command
+# (dvs migrate move) through an agent on every other node (dvs migrate
+# agent, slot 10 + its node id), which also starts the new server when the
+# endpoint comes to its node.
 # Parameters (kernel command line, or as arguments, which win):
 #   dvs.migme=N            this node
 #   dvs.mignodes=N:IP,...  every node and its address
 #   dvs.mighome=N          where the server starts
 #   dvs.migclient=N        the client's and orchestrator's node
 #   dvs.mighops=F:T,...    the moves
+#   dvs.migbad=F:T         after the first hop, a move F -> T whose new node
+#                          cannot provide the process (a pid that does not
+#                          exist): refused at the start, rolled back on
+#                          every node, the endpoint served where it was
 #   dvs.migvia=H           links are /dev/umlXX bridges to node H, the host
 #                          of the other nodes (UML guests inside it), which
 #                          relays between them; mignodes then needs no IPs
@@ -24,12 +29,13 @@ for arg in $(cat /proc/cmdline) "$@"; do
 	dvs.migclient=*) client=${arg#*=} ;;
 	dvs.mighops=*) hops=${arg#*=} ;;
 	dvs.migvia=*) via=${arg#*=} ;;
+	dvs.migbad=*) bad=${arg#*=} ;;
 	esac
 done
 [ -n "$me" ] && [ -n "$nodes" ] && [ -n "$home" ] && [ -n "$client" ] && [ -n "$hops" ] ||
 	{ echo "migrate-nodes: dvs.migme, mignodes, mighome, migclient and mighops are needed" >&2; exit 2; }
 proxy_args="--dc 0 --heartbeat 300 --dead 1500"
-SRV=32769 CLI=32770 ORCH=32775
+SRV=32769 CLI=32770 MOVER=7 AGENTS=10
 if dvs info | grep -q '^nodeid=-1$'; then
 	dvs init --node "$me" --name MIGR > /dev/null || exit 1
 fi
@@ -58,28 +64,50 @@ else
 fi
 reg() { dvs rmtbind --dc 0 --endpoint "$1" --node "$2" --name "$3" > /dev/null || exit 1; }
 [ "$me" = "$home" ] || reg $SRV "$home" server
+mig="--dc 0 --nodes $ids --agents $AGENTS --slot $MOVER"
 if [ "$me" = "$client" ]; then
-	for n in $(echo "$ids" | tr , ' '); do
-		[ "$n" = "$me" ] || reg $((32768 + 10 + n)) "$n" "agent$n"
-	done
 	moves=$(echo "$hops" | tr , '\n' | grep -c .)
 	# The client starts once every agent answers: the moves come after it.
-	RMT_SLOT=7 "$here/rmt_peer" orchestrate $SRV "$ids" $(echo "$hops" | tr , ' ') \
-		> /tmp/orchestrate.log 2>&1 &
-	orch=$!
-	for _ in $(seq 1200); do grep -q 'migrate/agents-reachable' /tmp/orchestrate.log && break; sleep 0.1; done
+	# shellcheck disable=SC2086 # $mig is several words
+	if dvs migrate ping $mig --timeout 120000; then
+		echo "PASS: migrate/agents-reachable"
+	else
+		echo "FAIL: migrate/agents-reachable"
+		exit 1
+	fi
 	RMT_SLOT=2 "$here/rmt_peer" migrate-client $SRV 80 "$moves" &
 	cli=$!
-	wait $orch
-	orc=$?
-	cat /tmp/orchestrate.log
-	wait $cli
-	rc=$?
-	[ $orc = 0 ] || rc=1
+	rc=0 pause=3	# the client calls the server where it is first
+	for hop in $(echo "$hops" | tr , ' '); do
+		sleep $pause
+		pause=2
+		# shellcheck disable=SC2086
+		if out=$(dvs migrate move $mig --endpoint $SRV --from "${hop%:*}" --to "${hop#*:}" 2>&1); then
+			echo "PASS: migrate/moved-from-${hop%:*}-to-${hop#*:} ($out)"
+		else
+			echo "FAIL: migrate/moved-from-${hop%:*}-to-${hop#*:} ($out)"
+			rc=1
+		fi
+		[ -n "${bad:-}" ] || continue
+		# shellcheck disable=SC2086
+		out=$(dvs migrate move $mig --endpoint $SRV --from "${bad%:*}" --to "${bad#*:}" \
+			--pid 999999 2>&1)
+		if [ $? = 1 ] && echo "$out" | grep -q 'rolled back on' &&
+			echo "$out" | grep -q EDVSBADPID; then
+			echo "PASS: migrate/refused-move-rolled-back"
+		else
+			echo "FAIL: migrate/refused-move-rolled-back ($out)"
+			rc=1
+		fi
+		echo "$out" | sed 's/^/  /'
+		bad=
+	done
+	wait $cli || rc=1
 	dvs ps --dc 0
 	exit $rc
 fi
 reg $CLI "$client" client
-reg $ORCH "$client" orch
+reg $MOVER "$client" mover		# by number: whichever binding the mover has
 [ "$me" = "$home" ] && RMT_SLOT=1 "$here/rmt_peer" server /bin/true &
-exec "$here/rmt_peer" agent
+# The server for an endpoint that comes here waits to be bound (RMT_WAITBIND).
+RMT_WAITBIND=1 exec dvs migrate agent --dc 0 --agents $AGENTS --exec "$here/rmt_peer server /bin/true"

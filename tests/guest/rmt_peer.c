@@ -27,8 +27,6 @@
  *       SRV migrates MOVES times (migrate-nodes.sh); RMT_WAITBIND=1 makes a
  *       server wait to be bound (by a migration's commit) instead of
  *       binding, and a server whose binding goes (migrated away) exits.
- *   rmt_peer agent   this node's part of a migration, on request;
- *   rmt_peer orchestrate SRV NODES FROM:TO...   drives moves of SRV.
  *   rmt_peer bench SRV COUNT   the median ECHO round trip, for make bench.
  *   rmt_peer bench-copy SRV COUNT BYTES   the median time and rate of
  *       pulling BYTES from the server's buffer into this process's.
@@ -51,7 +49,7 @@
 
 const char *t_prog = "two-nodes";
 
-enum { ECHO = 1, SEND, CUT, HALT, PULL, PUSH, CHECK, FREEZE, MIGR_RQ };
+enum { ECHO = 1, SEND, CUT, HALT, PULL, PUSH, CHECK, FREEZE };
 
 #define CBUF		(1 << 20)	/* the DVS's default max_copylen */
 
@@ -538,133 +536,6 @@ static int migrate_client(int rounds, int want_moves)
 	return bad || copies != rounds / 4 || moves != want_moves;
 }
 
-/* This node's id (dvk_getdvsinfo), -1 when unknown. */
-static int my_node(void)
-{
-	struct dvs_usr d;
-
-	return dvk_getdvsinfo(&d) < 0 ? -1 : d.d_nodeid;
-}
-
-/*
- * A server for a migration's new home here: a child, waiting to be bound
- * (RMT_WAITBIND); its pid, or -1.
- */
-static int spawn_waiting_server(void)
-{
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		setenv("RMT_WAITBIND", "1", 1);
-		execl("/proc/self/exe", "rmt_peer", "server", "/bin/true", (char *)NULL);
-		_exit(127);
-	}
-	usleep(200 * 1000);	/* in wait4bind(SELF) by now */
-	return pid;
-}
-
-/* This node's part: migrate @ep (@oper, to @node); a commit here binds a new server. */
-static int migrate_here(int oper, int ep, int node)
-{
-	int pid = 0;
-
-	if (oper == DVK_MIGR_COMMIT && node == my_node())
-		pid = spawn_waiting_server();
-	return dvk_migrate(oper, pid, T_DC, ep, node);
-}
-
-/* Agents are bound to slot 10 + their node id, generation 1. */
-#define AGENT_EP(node)	DVK_ENDPOINT(1, 10 + (node))
-
-/*
- * rmt_peer agent: this node's part of a migration on request (m1.i1 =
- * oper, i2 = endpoint, i3 = new node), replying with dvk_migrate()'s
- * result. The orchestrator on another node sends them.
- */
-static int agent(void)
-{
-	struct dvk_message m;
-
-	if (dvk_bind(T_DC, DVK_EP_NR(AGENT_EP(my_node()))) < 0)
-		return 1;
-	for (;;) {
-		if (dvk_receive(DVK_ANY, &m) < 0 || m.m_type != MIGR_RQ)
-			continue;
-		m.m_u.m1.i1 = migrate_here(m.m_u.m1.i1, m.m_u.m1.i2, m.m_u.m1.i3);
-		printf("agent: migrate %d -> %s\n", m.m_u.m1.i2, dvk_errname(m.m_u.m1.i1) ?: "0");
-		dvk_reply_T(m.m_source, &m, 1000);
-	}
-}
-
-/* Node @node's part (here, or through its agent); its answer. */
-static int part(int node, int oper, int ep, int new_node)
-{
-	struct dvk_message m = { .m_type = MIGR_RQ };
-	int r;
-
-	if (node == my_node())
-		return oper < 0 ? EDVSBADVALUE : migrate_here(oper, ep, new_node);
-	m.m_u.m1.i1 = oper;
-	m.m_u.m1.i2 = ep;
-	m.m_u.m1.i3 = new_node;
-	r = dvk_sendrec_T(AGENT_EP(node), &m, 10000);
-	return r ? r : m.m_u.m1.i1;
-}
-
-/*
- * rmt_peer orchestrate SRV NODES FROM:TO...: move SRV along the hops given
- * (FROM:TO, node ids), every node of NODES ("0,1,2") taking part: start on
- * the others, then on FROM once its server is idle; commit on FROM, the
- * others, then TO (until then TO refuses calls to the endpoint, which
- * their nodes replay). The nodes other than this one need an agent.
- */
-static int orchestrate(int ep, const char *nodes_arg, int nhops, char **hops)
-{
-	int nodes[DVK_MAX_NODES], n = 0, r = 0;
-	char list[128], *tok, *save;
-
-	snprintf(list, sizeof(list), "%s", nodes_arg);
-	for (tok = strtok_r(list, ",", &save); tok && n < DVK_MAX_NODES;
-	     tok = strtok_r(NULL, ",", &save))
-		nodes[n++] = atoi(tok);
-	if (dvk_bind(T_DC, my_slot(7)) < 0)
-		return 1;
-	/* Every agent reachable (an unknown oper is only refused). */
-	for (int k = 0; k < n && !r; k++) {
-		int i = 0;
-
-		while ((r = part(nodes[k], -1, ep, 0)) != EDVSBADVALUE && i++ < 600)
-			usleep(100 * 1000);
-		r = r == EDVSBADVALUE ? 0 : r;
-	}
-	printf("%s: migrate/agents-reachable\n", r ? "FAIL" : "PASS");
-	for (int h = 0; h < nhops && !r; h++) {
-		int from = atoi(hops[h]), to = atoi(strchr(hops[h], ':') + 1);
-		long t0 = t_now_ms();
-
-		sleep(h ? 1 : 3);		/* the client calls it where it is */
-		for (int k = 0; k < n && !r; k++)
-			if (nodes[k] != from)
-				r = part(nodes[k], DVK_MIGR_START, ep, -1);
-		for (int i = 0; !r || r == EDVSBUSY; i++) {
-			r = part(from, DVK_MIGR_START, ep, -1);
-			if (r != EDVSBUSY || i > 500)
-				break;
-			usleep(10 * 1000);
-		}
-		if (!r)
-			r = part(from, DVK_MIGR_COMMIT, ep, to);
-		for (int k = 0; k < n && !r; k++)
-			if (nodes[k] != from && nodes[k] != to)
-				r = part(nodes[k], DVK_MIGR_COMMIT, ep, to);
-		if (!r)
-			r = part(to, DVK_MIGR_COMMIT, ep, to);
-		printf("%s: migrate/moved-from-%d-to-%d (%s, %ld ms)\n", r ? "FAIL" : "PASS",
-		       from, to, dvk_errname(r) ?: "0", t_now_ms() - t0 - (h ? 1000 : 3000));
-	}
-	return r ? 1 : 0;
-}
-
 static int cmp_long(const void *a, const void *b)
 {
 	long x = *(const long *)a, y = *(const long *)b;
@@ -744,10 +615,6 @@ int main(int argc, char **argv)
 		srv = atoi(argv[2]);
 		return bench_copy(atoi(argv[3]) > 0 ? atoi(argv[3]) : 1, atol(argv[4]));
 	}
-	if (argc == 2 && !strcmp(argv[1], "agent"))
-		return agent();
-	if (argc >= 5 && !strcmp(argv[1], "orchestrate"))
-		return orchestrate(atoi(argv[2]), argv[3], argc - 4, argv + 4);
 	if (argc == 5 && !strcmp(argv[1], "migrate-client")) {
 		srv = atoi(argv[2]);
 		return migrate_client(atoi(argv[3]), atoi(argv[4]));
