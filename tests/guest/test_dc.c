@@ -497,6 +497,45 @@ static void main_thread_exit_keeps_binding(void)
 	t_down();
 }
 
+/*
+ * The process's last thread has a binding of its own: its exit frees both
+ * (the thread's and the process's), and a parent that has reaped the
+ * process finds both slots free at once, without waiting.
+ */
+static void *own_binding_last(void *arg)
+{
+	(void)arg;
+	usleep(300 * 1000);			/* the main thread is gone by now */
+	if (dvk_tbind(T_DC, 14) <= 0)
+		exit(3);
+	exit(0);
+}
+
+static int child_last_thread_bound(void *arg)
+{
+	pthread_t t;
+
+	(void)arg;
+	if (dvk_bind(T_DC, 13) <= 0 || pthread_create(&t, NULL, own_binding_last, NULL))
+		return 2;
+	pthread_exit(NULL);
+}
+
+static void last_thread_with_own_binding(void)
+{
+	struct proc_usr p;
+	pid_t pid;
+
+	t_up();
+	pid = t_fork(child_last_thread_bound, NULL);
+	T_EQ(t_join(pid), 0);
+	T_EQ(dvk_getprocinfo(T_DC, 13, &p), 0);
+	T_EQ(p.p_rts_flags & DVK_SLOT_FREE, DVK_SLOT_FREE);
+	T_EQ(dvk_getprocinfo(T_DC, 14, &p), 0);
+	T_EQ(p.p_rts_flags & DVK_SLOT_FREE, DVK_SLOT_FREE);
+	t_down();
+}
+
 static void exit_unbinds(void)
 {
 	pid_t idle;
@@ -536,6 +575,7 @@ int main(void)
 	T_RUN(remote_registration);
 	T_RUN(exit_unbinds);
 	T_RUN(main_thread_exit_keeps_binding);
+	T_RUN(last_thread_with_own_binding);
 	dvk_dvs_end();
 	return t_summary();
 }
