@@ -23,7 +23,7 @@ tcp)
 	client=2
 	;;
 uml)
-	params="dvs.mignodes=0,1,2 dvs.migvia=0 dvs.mighome=1 dvs.migclient=0 dvs.mighops=1:2,2:1 dvs.migbad=2:1"
+	params="dvs.mignodes=0,1,2 dvs.migvia=0 dvs.mighome=1 dvs.migclient=0 dvs.mighops=1:2,2:1 dvs.migbad=2:1 dvs.mighalt=1:2"
 	client=0
 	;;
 *)	echo "hostvm-migrate: unknown transport $transport" >&2; exit 2 ;;

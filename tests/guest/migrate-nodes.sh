@@ -15,6 +15,10 @@
 #                          cannot provide the process (a pid that does not
 #                          exist): refused at the start, rolled back on
 #                          every node, the endpoint served where it was
+#   dvs.mighalt=F:T        (with migvia, on H) at the end, guest T is halted
+#                          (uml_mconsole), then a move F -> T must fail within
+#                          its timeout, leave the endpoint on F and not
+#                          migrating, and F's server must still answer
 #   dvs.migvia=H           links are /dev/umlXX bridges to node H, the host
 #                          of the other nodes (UML guests inside it), which
 #                          relays between them; mignodes then needs no IPs
@@ -30,6 +34,7 @@ for arg in $(cat /proc/cmdline) "$@"; do
 	dvs.mighops=*) hops=${arg#*=} ;;
 	dvs.migvia=*) via=${arg#*=} ;;
 	dvs.migbad=*) bad=${arg#*=} ;;
+	dvs.mighalt=*) halt=${arg#*=} ;;
 	esac
 done
 [ -n "$me" ] && [ -n "$nodes" ] && [ -n "$home" ] && [ -n "$client" ] && [ -n "$hops" ] ||
@@ -103,6 +108,25 @@ if [ "$me" = "$client" ]; then
 		bad=
 	done
 	wait $cli || rc=1
+	if [ -n "${halt:-}" ]; then
+		f=${halt%:*} t=${halt#*:}
+		uml_mconsole "/tmp/uml/node$t/mconsole" halt > /dev/null 2>&1
+		start=$(date +%s)
+		# shellcheck disable=SC2086
+		out=$(dvs migrate move $mig --endpoint $SRV --from "$f" --to "$t" --timeout 3000 2>&1)
+		st=$? took=$(( $(date +%s) - start ))
+		echo "$out" | sed 's/^/  /'
+		echo "  the move to a halted node ended after $took s (exit $st)"
+		if [ $st = 1 ] && [ $took -le 20 ] &&
+			dvs ps --dc 0 | awk -v n="$f" '$2 == 1 && $5 == n && $6 == "remote" { ok = 1 } END { exit !ok }'; then
+			echo "PASS: migrate/move-to-a-halted-node-fails-cleanly"
+		else
+			echo "FAIL: migrate/move-to-a-halted-node-fails-cleanly"
+			rc=1
+		fi
+		# The endpoint is still served where it was: 4 more rounds, no move.
+		RMT_SLOT=2 "$here/rmt_peer" migrate-client $SRV 4 0 migrate-after-halt || rc=1
+	fi
 	dvs ps --dc 0
 	exit $rc
 fi

@@ -23,7 +23,7 @@
  * clients in one DC need slots of their own: a slot is local on one node
  * and remote everywhere else).
  *
- *   rmt_peer migrate-client SRV ROUNDS MOVES   sendrecs and copies while
+ *   rmt_peer migrate-client SRV ROUNDS MOVES [NAME]   sendrecs and copies while
  *       SRV migrates MOVES times (migrate-nodes.sh); RMT_WAITBIND=1 makes a
  *       server wait to be bound (by a migration's commit) instead of
  *       binding, and a server whose binding goes (migrated away) exits.
@@ -496,7 +496,7 @@ static int migrate_client(int rounds, int want_moves)
 		int node, r = echo_msg(i, &m);
 
 		if (r) {
-			printf("FAIL: migrate/round-%d: %s\n", i, dvk_strerror(r));
+			printf("FAIL: %s/round-%d: %s\n", t_prog, i, dvk_strerror(r));
 			return 1;
 		}
 		node = (int)m.m_u.m1.p3;
@@ -530,9 +530,9 @@ static int migrate_client(int rounds, int want_moves)
 	}
 	printf("  %d rounds, first served on node %d, last on node %d, %d moves, %d copies\n",
 	       rounds, node_of[0], node_of[rounds - 1], moves, copies);
-	printf("%s: migrate/every-round-served-once\n", bad ? "FAIL" : "PASS");
-	printf("%s: migrate/copies-during-the-move\n", copies == rounds / 4 ? "PASS" : "FAIL");
-	printf("%s: migrate/moved-%d-times\n", moves == want_moves ? "PASS" : "FAIL", want_moves);
+	printf("%s: %s/every-round-served-once\n", bad ? "FAIL" : "PASS", t_prog);
+	printf("%s: %s/copies-during-the-move\n", copies == rounds / 4 ? "PASS" : "FAIL", t_prog);
+	printf("%s: %s/moved-%d-times\n", moves == want_moves ? "PASS" : "FAIL", t_prog, want_moves);
 	return bad || copies != rounds / 4 || moves != want_moves;
 }
 
@@ -615,8 +615,9 @@ int main(int argc, char **argv)
 		srv = atoi(argv[2]);
 		return bench_copy(atoi(argv[3]) > 0 ? atoi(argv[3]) : 1, atol(argv[4]));
 	}
-	if (argc == 5 && !strcmp(argv[1], "migrate-client")) {
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "migrate-client")) {
 		srv = atoi(argv[2]);
+		t_prog = argc == 6 ? argv[5] : "migrate";
 		return migrate_client(atoi(argv[3]), atoi(argv[4]));
 	}
 	if (argc < 3 || argc > 6 || strcmp(argv[1], "client")) {
