@@ -7,10 +7,13 @@
  * part, in the order the migration needs:
  *
  *   start on every node but A, then on A (retried while its endpoint is
- *   busy: a start waits for an idle moment); commit on A (its slot now
- *   points at B), on the other nodes, and last on B, where the process that
- *   takes the endpoint is bound. A failure after any start rolls every
- *   started node back, so a refused move leaves the endpoint where it was.
+ *   busy: a start waits for an idle moment); B's start also prepares the
+ *   process that will take the endpoint. Commit on A (its slot now points
+ *   at B), then on B (its process is bound), then on the other nodes. A
+ *   failure before A's commit rolls every started node back, so a refused
+ *   move leaves the endpoint where it was; after A's commit the mover goes
+ *   on with every other node and reports the ones that failed (those roll
+ *   back by themselves after migrate_timeout_ms).
  *
  * Node N's agent is bound to slot AGENTS + N; the mover registers the agents
  * by slot number where they are not registered yet. An agent serves only
@@ -26,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <dvk/libdvk.h>
 #include "dvs-migrate.h"
@@ -38,24 +42,25 @@ static int this_node(void)
 	return r < 0 ? r : d.d_nodeid;
 }
 
-static long now_ms(void)
+static long long now_ms(void)
 {
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000L + t.tv_nsec / 1000000;
+	return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
 }
 
 /*
  * A child that execs @exec, a program and its arguments split at spaces
  * (no shell: the program is the process bound), with DVS_MIGRATE_DC and
- * DVS_MIGRATE_ENDPOINT set; it finds itself bound once the commit is done
+ * DVS_MIGRATE_ENDPOINT set and stdin from /dev/null (@quiet: stdout and
+ * stderr too); it finds itself bound once the commit is done
  * (wait4bind(SELF)). Returns once the program runs (a close-on-exec pipe
  * closes without a byte; a child that cannot exec writes one), so the
  * commit binds the program, not a child still starting.
  * 0, EDVSNOEXEC (it cannot run), or EDVSNOMEM.
  */
-static int spawn(int dcid, int ep, const char *exec, pid_t *out)
+static int spawn(int dcid, int ep, const char *exec, bool quiet, pid_t *out)
 {
 	int fds[2];
 	char v[16];
@@ -72,9 +77,16 @@ static int spawn(int dcid, int ep, const char *exec, pid_t *out)
 	}
 	if (child == 0) {
 		char line[4096], *argv[64], *save;
-		int k = 0;
+		int k = 0, null = open("/dev/null", O_RDWR);
 
 		close(fds[0]);
+		if (null >= 0) {
+			dup2(null, 0);
+			if (quiet) {
+				dup2(null, 1);
+				dup2(null, 2);
+			}
+		}
 		snprintf(line, sizeof(line), "%s", exec);
 		for (char *t = strtok_r(line, " ", &save); t && k < 63; t = strtok_r(NULL, " ", &save))
 			argv[k++] = t;
@@ -83,7 +95,6 @@ static int spawn(int dcid, int ep, const char *exec, pid_t *out)
 		setenv("DVS_MIGRATE_DC", v, 1);
 		snprintf(v, sizeof(v), "%d", ep);
 		setenv("DVS_MIGRATE_ENDPOINT", v, 1);
-		signal(SIGCHLD, SIG_DFL);	/* not the agent's */
 		if (k)
 			execvp(argv[0], argv);
 		fprintf(stderr, "dvs migrate: cannot run '%s': %s\n", exec, strerror(errno));
@@ -95,15 +106,17 @@ static int spawn(int dcid, int ep, const char *exec, pid_t *out)
 	while ((n = read(fds[0], v, 1)) < 0 && errno == EINTR)
 		;
 	close(fds[0]);
-	if (n > 0)
+	if (n > 0) {
+		waitpid(child, NULL, 0);
 		return EDVSNOEXEC;
+	}
 	*out = child;
 	return 0;
 }
 
 /*
  * The process prepared for an endpoint coming to this node: made ready at
- * the start, so a new node that cannot provide one fails the start (and
+ * the start, so a new node that cannot provide one refuses the start (and
  * the whole move rolls back), not the commit, which is not undone.
  */
 struct newproc {
@@ -113,34 +126,69 @@ struct newproc {
 };
 #define DVS_MIGR_PREPARED	8
 
-static struct newproc *prepared(struct newproc *tab, int dcid, int ep)
+struct prepared_tab {
+	struct newproc e[DVS_MIGR_PREPARED];
+	bool quiet;		/* spawned processes write to /dev/null */
+};
+
+static struct newproc *prepared(struct prepared_tab *tab, int dcid, int ep)
 {
 	for (int i = 0; i < DVS_MIGR_PREPARED; i++)
-		if (tab[i].pid && tab[i].dcid == dcid && tab[i].ep == ep)
-			return &tab[i];
+		if (tab->e[i].pid && tab->e[i].dcid == dcid && tab->e[i].ep == ep)
+			return &tab->e[i];
 	return NULL;
 }
 
 /* Forget @np; @kill_it: the move is off, end the process we started. */
 static void unprepare(struct newproc *np, bool kill_it)
 {
-	if (np && kill_it && np->ours)
-		kill(np->pid, SIGKILL);
-	if (np)
-		np->pid = 0;
+	if (!np)
+		return;
+	if (kill_it && np->ours && kill(np->pid, SIGKILL) == 0)
+		waitpid(np->pid, NULL, 0);
+	np->pid = 0;
+}
+
+/*
+ * Reap the children that have ended (a pid is never reused while it is
+ * still a zombie: an entry's pid is ours until reaped here), and drop the
+ * entries no move needs any more: their process is gone, or their slot is
+ * no longer migrating (the mover gave up, the migration expired).
+ */
+static void prune(struct prepared_tab *tab)
+{
+	struct proc_usr pu;
+	pid_t dead;
+
+	while ((dead = waitpid(-1, NULL, WNOHANG)) > 0)
+		for (int i = 0; i < DVS_MIGR_PREPARED; i++)
+			if (tab->e[i].pid == dead && tab->e[i].ours)
+				tab->e[i].pid = 0;
+	for (int i = 0; i < DVS_MIGR_PREPARED; i++) {
+		struct newproc *np = &tab->e[i];
+
+		if (!np->pid)
+			continue;
+		if (!np->ours && kill(np->pid, 0) && errno == ESRCH)
+			np->pid = 0;
+		else if (dvk_getprocinfo(np->dcid, DVK_EP_NR(np->ep), &pu) < 0 ||
+			 !(pu.p_rts_flags & DVK_MIGRATING))
+			unprepare(np, true);
+	}
 }
 
 /* Ready the process for @ep: @pid (it must exist), or one running @exec. */
-static int prepare(struct newproc *tab, int dcid, int ep, int pid, const char *exec)
+static int prepare(struct prepared_tab *tab, int dcid, int ep, int pid, const char *exec)
 {
-	struct newproc *np = prepared(tab, dcid, ep);
+	struct newproc *np;
 	pid_t p = pid;
 	int r;
 
-	unprepare(np, true);		/* an earlier, unfinished move of it */
-	for (np = tab; np < tab + DVS_MIGR_PREPARED && np->pid; np++)
+	unprepare(prepared(tab, dcid, ep), true);	/* an earlier, unfinished move */
+	prune(tab);
+	for (np = tab->e; np < tab->e + DVS_MIGR_PREPARED && np->pid; np++)
 		;
-	if (np == tab + DVS_MIGR_PREPARED)
+	if (np == tab->e + DVS_MIGR_PREPARED)
 		return EDVSBUSY;
 	if (pid > 0) {
 		if (kill(pid, 0) && errno == ESRCH)
@@ -148,7 +196,7 @@ static int prepare(struct newproc *tab, int dcid, int ep, int pid, const char *e
 	} else if (!exec) {
 		return EDVSBADPID;	/* nothing to bind the endpoint to */
 	} else {
-		r = spawn(dcid, ep, exec, &p);
+		r = spawn(dcid, ep, exec, tab->quiet, &p);
 		if (r)
 			return r;
 	}
@@ -158,10 +206,10 @@ static int prepare(struct newproc *tab, int dcid, int ep, int pid, const char *e
 
 /*
  * This node's own part. On the endpoint's new node (@node, which the
- * mover sends with every part), the start prepares the process, the commit
- * binds it, a rollback ends it.
+ * mover sends with every part), the start prepares the process once the
+ * kernel's start is made, the commit binds it, a rollback ends it.
  */
-static int part_here(struct newproc *tab, int dcid, int oper, int ep, int node, int pid,
+static int part_here(struct prepared_tab *tab, int dcid, int oper, int ep, int node, int pid,
 		     const char *exec)
 {
 	bool here = node == this_node();
@@ -172,14 +220,12 @@ static int part_here(struct newproc *tab, int dcid, int oper, int ep, int node, 
 	case DVS_MIGR_PING:
 		return 0;
 	case DVK_MIGR_START:
-		if (here) {
-			r = prepare(tab, dcid, ep, pid, exec);
-			if (r)
-				return r;
-		}
 		r = dvk_migrate(oper, 0, dcid, ep, node);
-		if (r && here)
-			unprepare(prepared(tab, dcid, ep), true);
+		if (r || !here)
+			return r;
+		r = prepare(tab, dcid, ep, pid, exec);
+		if (r)
+			dvk_migrate(DVK_MIGR_ROLLBACK, 0, dcid, ep, node);
 		return r;
 	case DVK_MIGR_COMMIT:
 		np = here ? prepared(tab, dcid, ep) : NULL;
@@ -192,10 +238,12 @@ static int part_here(struct newproc *tab, int dcid, int oper, int ep, int node, 
 		r = dvk_migrate(oper, np ? np->pid : 0, dcid, ep, node);
 		unprepare(np, r != 0);
 		return r;
-	default:
+	case DVK_MIGR_ROLLBACK:
 		r = dvk_migrate(oper, 0, dcid, ep, node);
 		unprepare(prepared(tab, dcid, ep), true);
 		return r;
+	default:
+		return EDVSBADVALUE;
 	}
 }
 
@@ -209,19 +257,25 @@ static int agent_may(int dcid, int src)
 	return pv.priv_level != DVK_USER_PRIV;
 }
 
+static const char *oper_name(int oper)
+{
+	return oper == DVK_MIGR_START ? "start" : oper == DVK_MIGR_COMMIT ? "commit" :
+	       oper == DVK_MIGR_ROLLBACK ? "rollback" : "unknown part";
+}
+
 /**
  * dvs_migr_agent() - serve this node's part of migrations, until unbound.
  * @dcid: the DC.
  * @agents: the agents' slot base: this node's agent is slot @agents + node.
- * @exec: the command that starts a process for an endpoint that comes
- *	  here (sh -c), or NULL (the mover must then name the process).
+ * @exec: the program (and its arguments, split at spaces) started for an
+ *	  endpoint that comes here, or NULL (the mover must then name a pid).
  *
  * Return: the EDVS code that ended it (EDVSNOTBIND once unbound, or the
  * bind's error).
  */
 int dvs_migr_agent(int dcid, int agents, const char *exec)
 {
-	struct newproc tab[DVS_MIGR_PREPARED] = { 0 };
+	struct prepared_tab tab = { .quiet = false };
 	int node = this_node(), ep;
 
 	if (node < 0)
@@ -229,7 +283,6 @@ int dvs_migr_agent(int dcid, int agents, const char *exec)
 	ep = dvk_bind(dcid, agents + node);
 	if (ep < 0)
 		return ep;
-	signal(SIGCHLD, SIG_IGN);	/* the processes it starts are not waited for */
 	printf("dvs migrate agent: node %d, endpoint %d in DC %d\n", node, ep, dcid);
 	fflush(stdout);
 	for (;;) {
@@ -240,18 +293,18 @@ int dvs_migr_agent(int dcid, int agents, const char *exec)
 			return r;
 		if (r < 0)
 			continue;
+		prune(&tab);
 		if (m.m_type != DVS_MIGR_RQ)
 			r = EDVSBADREQUEST;
 		else if (!agent_may(dcid, m.m_source))
 			r = EDVSPERM;
 		else
-			r = part_here(tab, dcid, m.m_u.m7.i1, m.m_u.m7.i2, m.m_u.m7.i3,
+			r = part_here(&tab, dcid, m.m_u.m7.i1, m.m_u.m7.i2, m.m_u.m7.i3,
 				      m.m_u.m7.i4, exec);
 		if (m.m_type == DVS_MIGR_RQ && m.m_u.m7.i1 != DVS_MIGR_PING)
 			printf("dvs migrate agent: %s of %d (to node %d) for %d: %s\n",
-			       m.m_u.m7.i1 == DVK_MIGR_START ? "start" :
-			       m.m_u.m7.i1 == DVK_MIGR_COMMIT ? "commit" : "rollback",
-			       m.m_u.m7.i2, m.m_u.m7.i3, m.m_source, r ? dvk_errname(r) : "done");
+			       oper_name(m.m_u.m7.i1), m.m_u.m7.i2, m.m_u.m7.i3, m.m_source,
+			       r ? dvk_errname(r) ?: "error" : "done");
 		fflush(stdout);
 		m.m_u.m7.i1 = r;
 		dvk_reply_T(m.m_source, &m, 1000);
@@ -261,33 +314,48 @@ int dvs_migr_agent(int dcid, int agents, const char *exec)
 struct mover {
 	const struct dvs_migr_move *mv;
 	int me;
-	struct newproc tab[DVS_MIGR_PREPARED];	/* for this node's own part */
+	long long deadline;		/* of the agents' answers and the idle wait */
+	struct prepared_tab tab;	/* for this node's own part */
 	int agent[DVK_MAX_NODES];	/* the agents' endpoints as registered here */
-	int started[DVK_MAX_NODES];	/* nodes whose start succeeded, in order */
+	int started[DVK_MAX_NODES];	/* nodes that may be migrating, in order */
 	int nstarted;
 };
 
-/* Node @node's part, here or through its agent; its answer. */
-static int part(struct mover *w, int node, int oper)
+/*
+ * Node @node's part, here or through its agent; its answer. *@asked is
+ * false when the request may not have reached the node (the sendrec
+ * failed): it may have done the part all the same.
+ */
+static int part(struct mover *w, int node, int oper, bool *asked)
 {
 	const struct dvs_migr_move *mv = w->mv;
 	struct dvk_message m = { .m_type = DVS_MIGR_RQ };
+	long long left = w->deadline - now_ms();
 	int r;
 
+	*asked = true;
 	if (node == w->me)
-		return part_here(w->tab, mv->dcid, oper, mv->ep, mv->to, mv->pid, mv->exec);
+		return part_here(&w->tab, mv->dcid, oper, mv->ep, mv->to, mv->pid, mv->exec);
 	m.m_u.m7.i1 = oper;
 	m.m_u.m7.i2 = mv->ep;
 	m.m_u.m7.i3 = mv->to;
 	m.m_u.m7.i4 = mv->pid;		/* for the new node's process */
-	r = dvk_sendrec_T(w->agent[node], &m, 10000);
-	return r ? r : m.m_u.m7.i1;
+	/* Each request within the time left, but a commit or rollback always gets 1 s. */
+	if (left < 1000)
+		left = 1000;
+	r = dvk_sendrec_T(w->agent[node], &m, left < 10000 ? (long)left : 10000);
+	if (r) {
+		*asked = false;
+		return r;
+	}
+	return m.m_u.m7.i1;
 }
 
 /* Every agent registered here and answering, within the timeout. */
-static int reach_agents(struct mover *w, long deadline)
+static int reach_agents(struct mover *w)
 {
 	const struct dvs_migr_move *mv = w->mv;
+	bool asked;
 
 	for (int k = 0; k < mv->nnodes; k++) {
 		int n = mv->nodes[k], r;
@@ -305,7 +373,7 @@ static int reach_agents(struct mover *w, long deadline)
 			return r;
 		}
 		w->agent[n] = r;
-		while ((r = part(w, n, DVS_MIGR_PING)) != 0 && now_ms() < deadline)
+		while ((r = part(w, n, DVS_MIGR_PING, &asked)) != 0 && now_ms() < w->deadline)
 			usleep(100 * 1000);
 		if (r) {
 			fprintf(stderr, "dvs migrate: node %d's agent (slot %d) does not answer: %s\n",
@@ -316,7 +384,18 @@ static int reach_agents(struct mover *w, long deadline)
 	return 0;
 }
 
-static int start_all(struct mover *w, long deadline)
+/* Start on @node; a node the request may have reached is rolled back on failure too. */
+static int start_on(struct mover *w, int node)
+{
+	bool asked;
+	int r = part(w, node, DVK_MIGR_START, &asked);
+
+	if (!r || !asked)
+		w->started[w->nstarted++] = node;
+	return r;
+}
+
+static int start_all(struct mover *w)
 {
 	const struct dvs_migr_move *mv = w->mv;
 	int r = 0;
@@ -324,39 +403,84 @@ static int start_all(struct mover *w, long deadline)
 	for (int k = 0; k < mv->nnodes && !r; k++) {
 		if (mv->nodes[k] == mv->from)
 			continue;
-		r = part(w, mv->nodes[k], DVK_MIGR_START);
-		if (!r)
-			w->started[w->nstarted++] = mv->nodes[k];
-		else
+		r = start_on(w, mv->nodes[k]);
+		if (r)
 			fprintf(stderr, "dvs migrate: start on node %d: %s\n", mv->nodes[k],
 				dvk_strerror(r));
 	}
+	if (r)
+		return r;
 	/* Its own node last: the endpoint must be idle, which may take a moment. */
-	while (!r) {
-		r = part(w, mv->from, DVK_MIGR_START);
-		if ((r != EDVSBUSY && r != EDVSPROCSTS) || now_ms() >= deadline)
+	for (;;) {
+		bool asked;
+
+		r = part(w, mv->from, DVK_MIGR_START, &asked);
+		if (!r || !asked) {
+			w->started[w->nstarted++] = mv->from;
+			break;
+		}
+		if ((r != EDVSBUSY && r != EDVSPROCSTS) || now_ms() >= w->deadline)
 			break;
 		usleep(10 * 1000);
 	}
-	if (!r)
-		w->started[w->nstarted++] = mv->from;
-	else if (w->nstarted == mv->nnodes - 1)
+	if (r)
 		fprintf(stderr, "dvs migrate: start on node %d (the endpoint's): %s\n", mv->from,
 			dvk_strerror(r));
 	return r;
 }
 
+static void rollback_all(struct mover *w)
+{
+	int failed = 0;
+	bool asked;
+
+	for (int k = w->nstarted - 1; k >= 0; k--) {
+		int r = part(w, w->started[k], DVK_MIGR_ROLLBACK, &asked);
+
+		/* Not migrating (a start that never happened) is rolled back already. */
+		if (r && r != EDVSPROCSTS) {
+			fprintf(stderr, "dvs migrate: rollback on node %d: %s\n", w->started[k],
+				dvk_strerror(r));
+			failed++;
+		}
+	}
+	if (w->nstarted)
+		printf("endpoint %d: migration rolled back on %d node(s)%s\n", w->mv->ep,
+		       w->nstarted - failed, failed ? " (not all: they roll back by themselves)" : "");
+}
+
+/*
+ * A first, then B, then the others: once A has committed the move is
+ * made, so a later failure is reported, not undone.
+ */
 static int commit_all(struct mover *w)
 {
 	const struct dvs_migr_move *mv = w->mv;
-	int r = part(w, mv->from, DVK_MIGR_COMMIT);
+	int r, first = 0;
+	bool asked;
 
-	for (int k = 0; k < mv->nnodes && !r; k++)
-		if (mv->nodes[k] != mv->from && mv->nodes[k] != mv->to)
-			r = part(w, mv->nodes[k], DVK_MIGR_COMMIT);
-	if (!r)
-		r = part(w, mv->to, DVK_MIGR_COMMIT);
-	return r;
+	r = part(w, mv->from, DVK_MIGR_COMMIT, &asked);
+	if (r) {
+		fprintf(stderr, "dvs migrate: commit on node %d (the endpoint's): %s\n", mv->from,
+			dvk_strerror(r));
+		if (asked)
+			rollback_all(w);	/* refused: nothing moved yet */
+		return r;
+	}
+	for (int k = -1; k < mv->nnodes; k++) {
+		int n = k < 0 ? mv->to : mv->nodes[k];
+
+		if (k >= 0 && (n == mv->from || n == mv->to))
+			continue;
+		r = part(w, n, DVK_MIGR_COMMIT, &asked);
+		if (r) {
+			fprintf(stderr, "dvs migrate: commit on node %d: %s (it rolls back by itself "
+				"after migrate_timeout_ms)\n", n, dvk_strerror(r));
+			if (!first)
+				first = r;
+		}
+	}
+	return first;
 }
 
 /* Bind the mover to mv->slot for a while; its endpoint, or an EDVS code. */
@@ -379,7 +503,7 @@ static int mover_bind(const struct dvs_migr_move *mv)
  */
 int dvs_migr_ping(const struct dvs_migr_move *mv)
 {
-	struct mover w = { .mv = mv, .me = this_node() };
+	struct mover w = { .mv = mv, .me = this_node(), .deadline = now_ms() + mv->timeout_ms };
 	int r;
 
 	if (w.me < 0)
@@ -387,7 +511,7 @@ int dvs_migr_ping(const struct dvs_migr_move *mv)
 	r = mover_bind(mv);
 	if (r < 0)
 		return r;
-	r = reach_agents(&w, now_ms() + mv->timeout_ms);
+	r = reach_agents(&w);
 	dvk_unbind(mv->dcid, DVK_SELF);
 	return r;
 }
@@ -398,36 +522,38 @@ int dvs_migr_ping(const struct dvs_migr_move *mv)
  * their agents), printing each step.
  * @mv: what moves where; see struct dvs_migr_move.
  *
- * Return: 0, or the first EDVS code a part returned (every started node
- * then rolled back, unless the commit had begun: a commit is not undone).
+ * Return: 0, or the first EDVS code a part returned: before A's commit,
+ * every node that may have started is rolled back; after it the move is
+ * made and the nodes that failed are named.
  */
 int dvs_migr_move(const struct dvs_migr_move *mv)
 {
-	struct mover w = { .mv = mv, .me = this_node() };
-	long t0 = now_ms(), deadline = t0 + mv->timeout_ms;
-	int r, self;
+	struct mover w = { .mv = mv, .me = this_node(), .tab.quiet = true };
+	long long t0 = now_ms();
+	int r = 1, self;
 
+	w.deadline = t0 + mv->timeout_ms;
 	if (w.me < 0)
 		return w.me;
+	for (int k = 0; k < mv->nnodes && r; k++)
+		r = mv->nodes[k] != w.me;
+	if (r) {
+		fprintf(stderr, "dvs migrate: this node (%d) is not in the list of nodes\n", w.me);
+		return EDVSBADNODEID;
+	}
 	self = mover_bind(mv);
 	if (self < 0)
 		return self;
-	r = reach_agents(&w, deadline);
-	if (!r)
-		r = start_all(&w, deadline);
-	if (r) {
-		for (int k = w.nstarted - 1; k >= 0; k--)
-			part(&w, w.started[k], DVK_MIGR_ROLLBACK);
-		if (w.nstarted)
-			printf("endpoint %d: migration rolled back on %d node(s)\n", mv->ep,
-			       w.nstarted);
-	} else {
-		r = commit_all(&w);
+	r = reach_agents(&w);
+	if (!r) {
+		r = start_all(&w);
 		if (r)
-			fprintf(stderr, "dvs migrate: commit: %s (an uncommitted node rolls back "
-				"by itself after migrate_timeout_ms)\n", dvk_strerror(r));
-		else
-			printf("endpoint %d: moved from node %d to node %d in %ld ms\n", mv->ep,
+			rollback_all(&w);
+	}
+	if (!r) {
+		r = commit_all(&w);
+		if (!r)
+			printf("endpoint %d: moved from node %d to node %d in %lld ms\n", mv->ep,
 			       mv->from, mv->to, now_ms() - t0);
 	}
 	dvk_unbind(mv->dcid, DVK_SELF);

@@ -11,9 +11,10 @@
 
 /*
  * An agent request: m7.i1 the oper (DVK_MIGR_START, COMMIT, ROLLBACK, or
- * DVS_MIGR_PING), i2 the endpoint, i3 its new node, i4 (a commit on the new
- * node) the process that takes it, 0 for the agent's --exec. The reply's
- * m7.i1 is dvk_migrate()'s result.
+ * DVS_MIGR_PING), i2 the endpoint, i3 its new node, i4 (for the new node's
+ * start and commit) the process that takes it, 0 for the agent's --exec.
+ * The reply's m7.i1 is the part's result (dvk_migrate()'s, or the
+ * agent's own: EDVSPERM, EDVSBADREQUEST, EDVSBADVALUE, EDVSBADPID ...).
  */
 #define DVS_MIGR_RQ	0x4d47
 #define DVS_MIGR_PING	(-1)

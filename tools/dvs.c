@@ -623,7 +623,7 @@ static const struct dvs_opt migrate_opts[] = {
 	[M_NODES] = { "nodes", true, false, "move: every node of the DC that knows it, e.g. 0,1,2" },
 	[M_AGENTS] = { "agents", false, false, "agent/move: node N's agent is bound to slot AGENTS+N" },
 	[M_SLOT] = { "slot", false, false, "move: the slot the mover binds itself to meanwhile" },
-	[M_EXEC] = { "exec", true, false, "agent/move: the new process: a program and its arguments (no shell)" },
+	[M_EXEC] = { "exec", true, false, "the new process on its new node: program and arguments, no shell (agent; move when --to is here)" },
 	[M_TIMEOUT] = { "timeout", false, false, "move: ms for agents to answer, the endpoint to idle (30000)" },
 	{ NULL }
 };
@@ -641,11 +641,19 @@ static const char *dvs_missing(const struct dvs_vals *v, const int *need, int n)
 	return NULL;
 }
 
+/* Nothing but spaces (an --exec with no program)? */
+static bool dvs_blank(const char *s)
+{
+	return s[strspn(s, " ")] == '\0';
+}
+
 /* --nodes 0,1,2 into @mv; 0 or an exit status. */
 static int dvs_node_list(const char *s, struct dvs_migr_move *mv)
 {
 	char list[128], *tok, *save;
 
+	if (strlen(s) >= sizeof(list))
+		return dvs_usage_error("--nodes %s: too long", s);
 	snprintf(list, sizeof(list), "%s", s);
 	mv->nnodes = 0;
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -655,6 +663,9 @@ static int dvs_node_list(const char *s, struct dvs_migr_move *mv)
 			return dvs_usage_error("--nodes: '%s' is not a node id", tok);
 		if (mv->nnodes == DVK_MAX_NODES)
 			return dvs_usage_error("--nodes: more than %s nodes", "32");
+		for (int k = 0; k < mv->nnodes; k++)
+			if (mv->nodes[k] == n)
+				return dvs_usage_error("--nodes: node %s is listed twice", tok);
 		mv->nodes[mv->nnodes++] = (int)n;
 	}
 	return 0;
@@ -679,11 +690,17 @@ static int dvs_migrate_move(const struct dvs_vals *v, bool ping)
 	ret = dvs_node_list(v->str[M_NODES], &mv);
 	if (ret)
 		return ret;
-	if (mv.timeout_ms < 0)
-		return dvs_usage_error("--timeout %s: not a time in ms", "(negative)");
+	if (mv.timeout_ms < 0 || mv.timeout_ms > INT_MAX)
+		return dvs_usage_error("--timeout: %s", "want milliseconds, 0 or more");
+	if (v->set[M_PID] && (v->num[M_PID] <= 0 || v->num[M_PID] > INT_MAX))
+		return dvs_usage_error("--pid: %s", "want a process id, 1 or more");
+	if (v->set[M_PID] && v->set[M_EXEC])
+		return dvs_usage_error("%s", "--pid and --exec: give one of them");
+	if (v->set[M_EXEC] && dvs_blank(v->str[M_EXEC]))
+		return dvs_usage_error("--exec: %s", "an empty command");
 	if (ping) {
 		ret = dvs_migr_ping(&mv);
-		if (ret < 0)
+		if (ret)
 			return dvs_fail(ret);
 		printf("every agent answers\n");
 		return 0;
@@ -696,7 +713,7 @@ static int dvs_migrate_move(const struct dvs_vals *v, bool ping)
 		return dvs_usage_error("--nodes %s must hold --from and --to, two different nodes",
 				       v->str[M_NODES]);
 	ret = dvs_migr_move(&mv);
-	return ret < 0 ? dvs_fail(ret) : 0;
+	return ret ? dvs_fail(ret) : 0;
 }
 
 /* dvs migrate start|commit|rollback|move|agent ... */
@@ -720,6 +737,8 @@ static int dvs_migrate(int argc, char **argv, const struct dvs_cmd *c)
 	if (oper == 4) {
 		if (!v.set[M_AGENTS])
 			return dvs_usage_error("agent needs %s", "--agents");
+		if (v.set[M_EXEC] && dvs_blank(v.str[M_EXEC]))
+			return dvs_usage_error("--exec: %s", "an empty command");
 		ret = dvs_migr_agent((int)v.num[M_DC], (int)v.num[M_AGENTS], v.str[M_EXEC]);
 		return ret == EDVSNOTBIND ? 0 : dvs_fail(ret);
 	}
