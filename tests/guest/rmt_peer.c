@@ -315,16 +315,16 @@ static void copies_by_server(void)
 
 /*
  * vcopy with servers on other nodes as parties: they must be waiting in
- * receive, which they are between requests (retry while one is not yet,
- * for a second), and the link between their two nodes may still be coming
- * up (retry that for 30 s). A copy is safe to repeat.
+ * receive, which they are between requests (EDVSPROCSTS while one is not:
+ * a server busy with another node's client can be, for seconds on a loaded
+ * TCG host), and the link between their two nodes may still be coming up
+ * (EDVSNOTCONN). Both are retried for 30 s. A copy is safe to repeat.
  */
 static long vcopy_retry(int src, void *saddr, int dst, void *daddr, long n)
 {
 	long r = EDVSPROCSTS, t0 = t_now_ms();
 
-	for (int i = 0; (r == EDVSPROCSTS && i < 100) ||
-			(r == EDVSNOTCONN && t_now_ms() - t0 < 30000); i++) {
+	while ((r == EDVSPROCSTS || r == EDVSNOTCONN) && t_now_ms() - t0 < 30000) {
 		r = dvk_vcopy(src, saddr, dst, daddr, n);
 		if (r == EDVSPROCSTS || r == EDVSNOTCONN)
 			usleep(10 * 1000);
