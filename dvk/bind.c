@@ -219,8 +219,9 @@ static DECLARE_WORK(dvk_exit_work, dvk_exit_work_fn);
 
 /**
  * dvk_exits_flush() - finish the unbinds of exited processes already
- * queued. Called first by every call and /proc/dvs read, holding no lock
- * (the work must never wait for one a flusher may hold): a caller that has
+ * queued. Called first by every call through a door (dvk_do_call()) and
+ * every /proc/dvs read, holding no lock (the work must never wait for one
+ * a flusher may hold; the in-kernel API's callers do not flush): a caller that has
  * reaped a dead process (waitpid) never finds it bound afterwards; a
  * pthread_join()ed thread may still be, for a moment (its joiner is woken
  * before the thread's exit probe runs). Sleeps only while exits are pending.
