@@ -22,7 +22,7 @@ for applet in $("$busybox" --list-full); do
 	[ -e "$stage/$applet" ] || ln -s /bin/busybox "$stage/$applet"
 done
 install -m755 "$top/rootfs/init" "$stage/sbin/init"
-for t in dvs dvs-ping dvs-bench dvs-proxy net-pingpong; do install -m755 "$b/tools/$t" "$stage/usr/bin/$t"; done
+for t in dvs dvs-ping dvs-svc dvs-bench dvs-proxy net-pingpong; do install -m755 "$b/tools/$t" "$stage/usr/bin/$t"; done
 # Guests and host VMs make taps for nested guests, and halt them.
 install -m755 "$top/net-setup/dvs-tap" "$stage/usr/sbin/dvs-tap"
 # uml-utilities' tunctl replaces busybox's (which has no -u); iproute2's tipc

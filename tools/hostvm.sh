@@ -59,6 +59,9 @@ run options:
                     modules are whatever --add brings (not with --module)
   --timeout SEC     whole-run limit (default 600)
   --log FILE        save the complete console log (kernel messages included)
+  --share DIR:TAG   share host directory DIR read-write over 9p (virtio); inside:
+                    mount -t 9p -o trans=virtio,version=9p2000.L TAG /MNT (with
+                    Debian's kernel, its 9p modules are added and loaded first)
 Environment: B, HOSTVM_KERNEL (6.1, 6.12 or 6.12-rt; default 6.1), HOSTVM_DIR,
 HOSTVM_ACCEL (default tcg; kvm).
 EOF
@@ -198,18 +201,19 @@ cleanup() {
 }
 
 run() {
-	local rootfs=$B/rootfs mem=1024 smp=2 timeout=600 adds=() mods=() append=() a kernel=
+	local rootfs=$B/rootfs mem=1024 smp=2 timeout=600 adds=() mods=() append=() a kernel= shares=()
 	while (($#)); do
 		case $1 in
 		--) shift; break ;;
 		-h | --help) usage; exit 0 ;;
-		--rootfs | --add | --module | --append | --mem | --smp | --timeout | --log | --kernel)
+		--rootfs | --add | --module | --append | --mem | --smp | --timeout | --log | --kernel | --share)
 			(($# >= 2)) || die "run: $1 needs an argument"
 			case $1 in
 			--rootfs) rootfs=$2 ;; --add) adds+=("$2") ;; --module) mods+=("$2") ;;
 			--append) append+=("$2") ;; --mem) mem=$2 ;; --smp) smp=$2 ;;
 			--timeout) timeout=$2 ;; --log) log=$(realpath -m -- "$2") ;;
 			--kernel) kernel=$(realpath -m -- "$2") ;;
+			--share) shares+=("$2") ;;
 			esac
 			shift 2 ;;
 		-*) die "run: unknown option $1 (see --help)" ;;
@@ -228,6 +232,16 @@ run() {
 		ensure
 	fi
 
+	local virtfs=() tag dir
+	for a in "${shares[@]}"; do
+		[[ $a =~ ^(.+):([A-Za-z0-9_]{1,31})$ ]] || die "--share $a: want DIR:TAG (TAG: letters, digits, _)"
+		dir=${BASH_REMATCH[1]} tag=${BASH_REMATCH[2]}
+		[[ -d $dir ]] || die "--share $a: no such directory $dir"
+		[[ $dir != *,* ]] || die "--share $a: QEMU takes no comma in the path"
+		virtfs+=(-virtfs "local,path=$(realpath -- "$dir"),mount_tag=$tag,security_model=none,multidevs=remap")
+	done
+	if ((${#shares[@]})) && [[ -z $kernel ]]; then mods+=(virtio_pci 9pnet_virtio 9p); fi
+
 	tmp=$(mktemp -d /tmp/hostvm.XXXXXX)
 	trap cleanup EXIT
 	trap 'exit 130' INT; trap 'exit 143' TERM; trap 'exit 129' HUP
@@ -241,7 +255,11 @@ run() {
 		cp -RL -- "$src" "$x$dst"
 	done
 	((${#mods[@]} == 0)) || add_modules "$x" "${mods[@]}"
-	shquote "$@" >"$x/etc/dvs-cmd"
+	{
+		# The 9p modules first, so the command can mount its shares.
+		((${#shares[@]} == 0)) || [[ -n $kernel ]] || echo "modprobe -a virtio_pci 9pnet_virtio 9p"
+		shquote "$@"
+	} >"$x/etc/dvs-cmd"
 	# Two newc archives, concatenated (the kernel unpacks both): the base tree,
 	# then the extras without the dirs the base has (keeps their modes).
 	(cd "$rootfs" && find . -print0 | cpio -o -0 -H newc -R 0:0 --quiet) >"$tmp/initrd"
@@ -266,7 +284,7 @@ run() {
 	: >"$tmp/console"
 	qemu-system-x86_64 -accel "$accel" "${cpu[@]}" -machine pc -m "$mem" -smp "$smp" \
 		-nodefaults -display none -no-reboot -kernel "$kernel" \
-		-initrd "$tmp/initrd" -append "$cmdline" -serial "file:$tmp/console" </dev/null >&2 &
+		-initrd "$tmp/initrd" -append "$cmdline" -serial "file:$tmp/console" "${virtfs[@]}" </dev/null >&2 &
 	qpid=$!
 	# Stream the command's output: drop kernel lines, stop at the marker (which
 	# follows the output's last line if that has no newline).

@@ -1,0 +1,22 @@
+#!/bin/sh
+# A lab node's agent (tools/dvs-lab): runs each request dvs-lab puts in
+# DIR/req (ID.sh, renamed there once written) with sh, in /, and leaves its
+# output in DIR/out/ID.out and then its exit status in DIR/out/ID.rc (renamed
+# in whole, so dvs-lab never reads half of it). Ends when DIR/stop appears.
+# Plain sh: it runs in the guests, in the host VM and on a real host.
+#   lab-agent.sh DIR
+d=$1
+mkdir -p "$d/req" "$d/out" || exit 1
+while [ ! -e "$d/stop" ]; do
+	for r in "$d"/req/*.sh; do
+		[ -e "$r" ] || continue
+		id=${r##*/}
+		id=${id%.sh}
+		mv "$r" "$d/out/$id.sh" 2> /dev/null || continue
+		# Twice forked: a request that starts a daemon or runs long does not
+		# hold the agent, and init reaps it.
+		( (cd / && sh "$d/out/$id.sh" > "$d/out/$id.out" 2>&1 < /dev/null
+			echo $? > "$d/out/$id.rc.tmp" && mv "$d/out/$id.rc.tmp" "$d/out/$id.rc") &)
+	done
+	sleep 0.1
+done
