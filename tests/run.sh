@@ -98,6 +98,8 @@ for t in "$B"/host-tests/*; do
 done
 tests/host/test-dvs-cli.sh "$B/tools/dvs" > "$logs/test-dvs-cli.log" 2>&1
 count "$logs/test-dvs-cli.log"
+tests/host/test-dvs-lab.sh tools/dvs-lab > "$logs/test-dvs-lab.log" 2>&1
+count "$logs/test-dvs-lab.log"
 # The proxies' wire codec under libFuzzer, for a bounded time.
 B=$B FUZZ_SECONDS=${FUZZ_SECONDS:-30} tests/fuzz/run-fuzz.sh > "$logs/run-fuzz.log" 2>&1
 count "$logs/run-fuzz.log"
@@ -367,6 +369,27 @@ for k in 6.12 6.12-rt; do
 	hostvm_scenario hostvm-uml tcp "$k"
 	hostvm_scenario hostvm-three uml "$k"
 done
+
+echo "== dvs-lab: the sample labs (labs/), each started, checked (dvs-lab check) and stopped"
+lab_check() {	# lab_check NAME: dvs-lab check labs/NAME, its results named lab-NAME/...
+	local log=$logs/lab-$1.log start rc f
+	start=$(date +%s)
+	DVS_LAB_RUN=$work/labs DVS_LAB_LOGS=$logs/lab-$1 B=$B tools/dvs-lab check "labs/$1" > "$log" 2>&1
+	rc=$?
+	echo "   lab $1: $(tail -n 1 "$log") in $(( $(date +%s) - start )) s (exit $rc)"
+	sed "s|^\(PASS\|FAIL\): |\1: lab-$1/|" "$log" > "$log.txt"
+	count "$log.txt"
+	grep -q '^[0-9]* passed, 0 failed$' "$log" && [ "$rc" = 0 ] &&
+		result PASS "lab-$1/checked-and-stopped" || result FAIL "lab-$1/checked-and-stopped" "exit $rc; see $log"
+	[ -z "$(ls -A "$work/labs" 2>/dev/null)" ] && result PASS "lab-$1/nothing-left" ||
+		result FAIL "lab-$1/nothing-left" "$(ls "$work/labs")"
+	for f in "$logs/lab-$1"/*console.log "$logs/lab-$1"/vm.log; do
+		[ -f "$f" ] && scan_kernel_log "lab-$1-$(basename "$f" .log)" "$f"
+	done
+}
+for l in client-server failover file-transfer; do lab_check $l; done
+echo "== dvs-lab: 16 UML guests in one DC (labs/mesh16, no host node), every guest calling every other"
+lab_check mesh16
 
 echo "== make demo's demo (tools/demo.sh): the host VM as node 0, a UML guest in it as node 1, over the bridge"
 log=$logs/demo.log

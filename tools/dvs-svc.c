@@ -251,8 +251,11 @@ static int svc_files(const struct svc_args *a)
 			m.m_type = ret < 0 ? SVC_FAILED : SVC_OK;
 			m.m_u.m3.i1 = ret < 0 ? (int)ret : (int)n;
 		}
-		printf("files: %s for endpoint %d: %s %d\n", m.m_u.m3.ca1, m.m_source,
-		       m.m_type == SVC_OK ? "copied bytes" : "refused", m.m_u.m3.i1);
+		if (m.m_type == SVC_OK)
+			printf("files: %s for endpoint %d: copied %d bytes\n", m.m_u.m3.ca1, m.m_source,
+			       m.m_u.m3.i1);
+		else
+			printf("files: %s for endpoint %d: refused\n", m.m_u.m3.ca1, m.m_source);
 		fflush(stdout);
 		ret = dvk_reply_T(m.m_source, &m, DVK_TIMEOUT_NOWAIT);
 		if (ret < 0 && ret != EDVSDSTDIED && ret != EDVSPROCSTS && ret != EDVSNOTCONN)

@@ -6,6 +6,7 @@
 # Plain sh: it runs in the guests, in the host VM and on a real host.
 #   lab-agent.sh DIR
 d=$1
+export PATH=/usr/local/sbin:/usr/local/bin:$PATH
 mkdir -p "$d/req" "$d/out" || exit 1
 while [ ! -e "$d/stop" ]; do
 	for r in "$d"/req/*.sh; do

@@ -1,0 +1,92 @@
+#!/bin/bash
+# dvs-lab's command line on the build host, no lab started: every verb's
+# help and usage errors, and the message for each kind of bad lab.conf and
+# lab.check (the file, the line, what is wrong; nothing started).
+#   test-dvs-lab.sh path/to/dvs-lab
+lab=${1:?usage: test-dvs-lab.sh path/to/dvs-lab}
+prog=test-dvs-lab
+. "$(dirname "$0")/../guest/check.sh"
+t=$(mktemp -d /tmp/test-dvs-lab.XXXXXX)
+trap 'rm -rf "$t"' EXIT
+export DVS_LAB_RUN=$t/run B=$t/no-build
+
+check help 0 "start [--host] DIR" "$lab" --help
+check no_verb 2 "usage: dvs-lab VERB" "$lab"
+check bad_verb 2 "dvs-lab: unknown verb 'go'" "$lab" go
+for v in start status exec console halt trace check stop; do
+	check "help_$v" 0 "usage: dvs-lab $v" "$lab" "$v" --help
+done
+check start_no_dir 2 "start: which lab? (dvs-lab start DIR)" "$lab" start
+check start_bad_opt 2 "start: unknown option '--vm'" "$lab" start --vm x
+check start_no_conf 1 "$t: no lab.conf (see docs/lab.md)" "$lab" start "$t"
+check exec_no_dashes 2 "exec: want NODE -- CMD" "$lab" exec g1 ls
+check exec_no_cmd 2 "exec: no command after --" "$lab" exec g1 --
+check exec_no_lab 1 "dvs-lab: no lab is running (dvs-lab start DIR)" "$lab" exec g1 -- ls
+check stop_no_lab 1 "dvs-lab: no lab is running" "$lab" stop
+check halt_no_node 2 "halt: which node?" "$lab" halt
+check check_no_file 1 "$t/lab.check: no such file" "$lab" check "$t"
+
+# conf NAME LINES...: a lab directory $t/NAME with that lab.conf.
+conf() { mkdir -p "$t/$1"; d=$t/$1; shift; printf '%s\n' "$@" > "$d/lab.conf"; }
+bad() {	# bad NAME TEXT: start refuses the lab, saying TEXT, and starts nothing
+	check "$1" 1 "$2" "$lab" start "$t/$1"
+	[ ! -e "$DVS_LAB_RUN/$1" ] || { echo "FAIL: $prog/$1-nothing-started"; failed=1; }
+}
+conf syntax 'dc[0]=A' 'guest1 node 1'
+bad syntax "$t/syntax/lab.conf:2: not KEY=VALUE or NODE[KEY]=VALUE: 'guest1 node 1'"
+conf node_range 'dc[0]=A' 'g1[node]=40' 'g1[dc]=0' 'g1[link]=host:bridge'
+bad node_range "$t/node_range/lab.conf:2: g1[node]: '40' is not a node id (1-31; 0 is the host)"
+conf node_twice 'g1[node]=1' 'g2[node]=1'
+bad node_twice "$t/node_twice/lab.conf:2: g2[node]: node 1 is g1 already"
+conf no_node 'g1[mem]=64M'
+bad no_node "$t/no_node/lab.conf:1: g1 has no [node] (its DVS node id, 1-31)"
+conf host_node 'host[node]=3'
+bad host_node "$t/host_node/lab.conf:1: host is node 0; it takes no [node]"
+conf key 'g1[node]=1' 'g1[colour]=red'
+bad key "$t/key/lab.conf:2: g1[colour]: unknown key (node, mem, link, dc)"
+conf mem 'g1[node]=1' 'g1[mem]=12G'
+bad mem "$t/mem/lab.conf:2: g1[mem]: '12G' is not a memory size (48M-4096M)"
+conf peer 'g1[node]=1' 'g1[link]=g9:tcp'
+bad peer "$t/peer/lab.conf:2: g1[link]: no node g9 in the lab"
+conf transport 'g1[node]=1' 'g1[link]=host:udp'
+bad transport "$t/transport/lab.conf:2: g1[link]: 'host:udp' is not PEER:TRANSPORT (TRANSPORT: bridge, tcp or tipc)"
+conf bridge 'g1[node]=1' 'g2[node]=2' 'g1[link]=g2:bridge'
+bad bridge "$t/bridge/lab.conf:3: g1[link]: a bridge links a guest to its host (g1:bridge or host:bridge)"
+conf self 'g1[node]=1' 'g1[link]=g1:tcp'
+bad self "$t/self/lab.conf:2: g1[link]: a node cannot link to itself"
+conf twice 'g1[node]=1' 'g1[link]=host:bridge' 'host[link]=g1:tcp'
+bad twice "$t/twice/lab.conf:3: host[link]: host and g1 are linked already (line 2)"
+conf dc_missing 'g1[node]=1' 'g1[dc]=3'
+bad dc_missing "$t/dc_missing/lab.conf:2: g1[dc]: no dc[3]=NAME line"
+conf dc_empty 'dc[2]=LONELY' 'g1[node]=1'
+bad dc_empty "$t/dc_empty/lab.conf:1: dc[2]: no node joins DC 2 (NODE[dc]=2)"
+conf dc_range 'dc[32]=X'
+bad dc_range "$t/dc_range/lab.conf:1: dc[32]: a DC number is 0-31"
+conf unreachable 'LAB_HOST=none' 'dc[0]=A' 'g1[node]=1' 'g1[dc]=0' 'g2[node]=2' 'g2[dc]=0'
+bad unreachable "$t/unreachable/lab.conf:3: g1 and g2 share a DC but have no link, and no node is linked to both"
+conf nohost 'LAB_HOST=none' 'host[dc]=0'
+bad nohost "$t/nohost/lab.conf:2: host: there is no host node with LAB_HOST=none"
+conf hostkind 'LAB_HOST=laptop'
+bad hostkind "$t/hostkind/lab.conf:1: LAB_HOST: 'laptop' is not vm or none"
+conf setting 'LAB_COLOUR=red'
+bad setting "$t/setting/lab.conf:1: unknown setting 'LAB_COLOUR' (LAB_DVS, LAB_HOST, LAB_DESCRIPTION)"
+conf quotes 'LAB_DESCRIPTION=two words'
+bad quotes "$t/quotes/lab.conf:1: a value with spaces or quotes must be one \"quoted\" word: 'two words'"
+conf reserved 'shared[node]=1'
+bad reserved "$t/reserved/lab.conf:1: 'shared' is reserved"
+conf startup 'g1[node]=1' 'g1[link]=host:bridge'
+echo true > "$t/startup/g7.startup"
+bad startup "$t/startup/g7.startup: no node 'g7' in lab.conf"
+conf many 'g1[node]=0' 'g2[node]=x' 'g3[link]=g4'
+bad many "$t/many/lab.conf: 4 error(s); nothing was started"
+# A good lab passes lab.conf and stops only at the missing build.
+conf good '# comment' 'LAB_DESCRIPTION="two guests"   # with a comment' 'LAB_HOST=none' 'dc[0]=A' \
+	'g1[node]=1' 'g1[dc]=0' 'g1[link]=g2:tipc' 'g2[node]=2' 'g2[dc]=0'
+check good 1 "is missing: run make first" "$lab" start "$t/good"
+printf '%s\n' 'check one' 'on g9' 'run true' 'check two' 'on g1' 'frob 1' 'status 300' 'check three' 'on g2' > "$t/good/lab.check"
+check check_bad 1 "$t/good/lab.check:2: no node 'g9' in lab.conf (or 'lab')" "$lab" check "$t/good"
+check check_kw 1 "$t/good/lab.check:6: unknown keyword 'frob' (check, on, run, status, output, no-output, timeout)" "$lab" check "$t/good"
+check check_status 1 "$t/good/lab.check:7: status: '300' is not 0-255" "$lab" check "$t/good"
+check check_norun 1 "$t/good/lab.check:8: check 'three' has no 'run COMMAND'" "$lab" check "$t/good"
+check check_count 1 "$t/good/lab.check: 5 error(s); no check was run" "$lab" check "$t/good"
+exit $failed
