@@ -100,3 +100,34 @@ B=$B taskset -c "$cpu" tools/hostvm.sh run --smp 1 --mem 1536 --timeout 1800 --l
   grep -E '^(bridge: )?(dvk remote|tcp round|tcp pull|remote round|remote copy|bridge vs)' "$work/vm2out"; } | tee -a "$B/bench.txt"
 grep -q '^remote copy' "$work/vm2out" && grep -q '^bridge: dvk remote vcopy' "$work/vm2out" ||
 	{ echo "bench: the host VM pair did not finish; output:"; tail -30 "$work/vm2out"; exit 1; }
+
+echo
+echo "== make bench: labs of 2, 4, 8 and 16 UML guests in one DC, all to all over TCP (tools/lab-mesh.sh, dvs-lab)"
+# Start time: dvs-lab start until every startup is done (median of 3 at 2 and
+# 4 nodes, 1 run at 8 and 16); round trip: g1 to g2's server, 200 sendrecs,
+# median of the run. Ratios against the 2-node lab, on this machine now.
+lab_bench() {	# lab_bench N RUNS: prints "N START_MS RTT_US"
+	local n=$1 runs=$2 i t0 st=() rtt
+	tools/lab-mesh.sh "$n" "$work/mesh$n"
+	for ((i = 0; i < runs; i++)); do
+		t0=$(date +%s%N)
+		DVS_LAB_RUN=$work/labs tools/dvs-lab start "$work/mesh$n" > "$work/lab$n.log" 2>&1 ||
+			{ echo "bench: the $n-node lab did not start:"; tail -20 "$work/lab$n.log"; exit 1; }
+		st+=($(( ($(date +%s%N) - t0) / 1000000 )))
+		if ((i == runs - 1)); then
+			rtt=$(DVS_LAB_RUN=$work/labs tools/dvs-lab exec g1 -- mesh rtt 2 200 |
+				sed -n 's/.*median \([0-9.]*\) us.*/\1/p')
+		fi
+		DVS_LAB_RUN=$work/labs tools/dvs-lab stop --lab "mesh$n" > /dev/null
+	done
+	echo "$n $(printf '%s\n' "${st[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p") ${rtt:-?}"
+}
+{
+	for n in 2 4 8 16; do lab_bench $n $([ $n -le 4 ] && echo 3 || echo 1); done
+} > "$work/labs.txt"
+{
+	echo
+	echo "labs: N UML guests, all to all over TCP (start: dvs-lab start to every startup done; rtt: g1 -> g2, median)"
+	printf '%6s %10s %8s %10s %8s\n' nodes start_s ratio rtt_us ratio
+	awk 'NR == 1 { s0 = $2; r0 = $3 } { printf "%6d %10.1f %8.2f %10.1f %8.2f\n", $1, $2 / 1000, $2 / s0, $3, $3 / r0 }' "$work/labs.txt"
+} | tee -a "$B/bench.txt"
