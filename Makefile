@@ -123,10 +123,11 @@ $(B)/tools/%: tools/%.c $(B)/lib/libdvk.a $(ABI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -static $< $(B)/lib/libdvk.a -o $@
 
-# dvs: migrate move and agent live in a file of their own.
-$(B)/tools/dvs: tools/dvs.c tools/dvs-migrate.c tools/dvs-migrate.h $(B)/lib/libdvk.a $(ABI_HDRS)
+# dvs: migrate move and agent, and trace, live in files of their own.
+DVS_SRCS := tools/dvs.c tools/dvs-migrate.c tools/dvs-trace.c
+$(B)/tools/dvs: $(DVS_SRCS) tools/dvs-migrate.h tools/dvs-trace.h $(B)/lib/libdvk.a $(ABI_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) -static tools/dvs.c tools/dvs-migrate.c $(B)/lib/libdvk.a -o $@
+	$(CC) $(GUEST_CFLAGS) -static $(DVS_SRCS) $(B)/lib/libdvk.a -o $@
 
 $(B)/guest-tests/%: tests/guest/%.c tests/guest/test_util.c tests/guest/test_util.h tests/bridge/bridge_frame.h $(B)/lib/libdvk.a $(ABI_HDRS)
 	@mkdir -p $(@D)

@@ -18,6 +18,7 @@
 #include <linux/version.h>
 #include <dvk/dvk_kernel.h>
 #include "dvk_internal.h"
+#include "dvk_trace.h"
 
 /* Pages pinned per round: 16 on the stack, up to 512 (4 KiB of pointers) for big copies. */
 #define DVK_PIN_SMALL	16
@@ -341,6 +342,10 @@ again:
 		spin_lock(&dc->lock);
 	}
 	ret = dvk_copy_unmark_locked(src, sep, dst, dep, ret);
+	/* A remote party's copy is traced where it lands (rcopy.c). */
+	if (!ret && bytes && !remote)
+		trace_dvk_copy(dc, rep, dvk_dvs.usr.d_nodeid, sep, dvk_dvs.usr.d_nodeid, dep,
+			       bytes);
 	if (rq->usr.p_endpoint == rep && !(rq->usr.p_rts_flags & DVK_SLOT_FREE)) {
 		rq->usr.p_rts_flags &= ~DVK_ONCOPY;
 		if (remote)

@@ -115,6 +115,9 @@ struct dvk_priv {
  *	rolled back (jiffies; migrate.c).
  * @exit_node: in the exit work's list while @exit_queued (bind.c).
  * @exit_queued: bit 0: the exit probe queued this slot for its unbind.
+ * @trace_copy: while the dvk_copy event is on, the copy stream from another
+ *	node being written into this slot: its id, requester and source node,
+ *	and its bytes so far (rcopy.c).
  */
 struct dvk_proc {
 	struct proc_usr usr;
@@ -146,6 +149,12 @@ struct dvk_proc {
 	unsigned long migr_until;
 	struct llist_node exit_node;
 	unsigned long exit_queued;
+	struct dvk_trace_copy {
+		u64 id;
+		u64 bytes;
+		s32 rqtr;
+		int snode;
+	} trace_copy;
 };
 
 /**

@@ -17,6 +17,8 @@
 #include <linux/timekeeping.h>
 #include <dvk/dvk_kernel.h>
 #include "dvk_internal.h"
+#define CREATE_TRACE_POINTS
+#include "dvk_trace.h"
 
 /**
  * dvk_wake_locked() - complete the call @p is blocked in, if any.
@@ -209,6 +211,8 @@ void dvk_build_notify_locked(struct dvk_proc *p, int idx, struct dvk_message *m)
 	m->m_u.m9.nsec = ts.tv_nsec;
 	p->notify_arg[idx] = 0;
 	clear_bit(idx, p->notify_pending);
+	/* Every notify message built is handed to @p: by receive, or now. */
+	trace_dvk_msg(dc, DVK_TRACE_NOTIFY, src, p, m);
 }
 
 /*
@@ -341,6 +345,7 @@ again:
 		list_add_tail(&p->send_link, &dst->senders);
 	} else {
 		dvk_deliver_locked(dst, &w.msg);
+		trace_dvk_msg(dc, rec ? DVK_TRACE_SENDREC : DVK_TRACE_SEND, p, dst, &w.msg);
 		p->usr.p_lclsent++;
 		if (!rec)
 			return dvk_ipc_leave(dc, 0);
@@ -468,6 +473,8 @@ static long dvk_do_receive(int call, s32 src_ep, struct dvk_message *m, long tim
 			*m = q->wait->msg;
 			q->usr.p_lclsent++;
 		}
+		trace_dvk_msg(dc, q->usr.p_rts_flags & DVK_RECEIVING ? DVK_TRACE_SENDREC :
+			      DVK_TRACE_SEND, q, p, m);
 		if (q->usr.p_rts_flags & DVK_RECEIVING)	/* sendrec: awaits our reply */
 			list_add_tail(&q->rcv_link, &p->rcv_waiters);
 		else
@@ -558,6 +565,7 @@ long dvk_reply(s32 dst_ep, const struct dvk_message *m, long timeout_ms)
 		return dvk_ipc_leave(dc, EDVSPROCSTS);
 	p->usr.p_lclsent++;
 	dvk_deliver_locked(dst, &r);
+	trace_dvk_msg(dc, DVK_TRACE_REPLY, p, dst, &r);
 	return dvk_ipc_leave(dc, 0);
 }
 EXPORT_SYMBOL_GPL(dvk_reply);

@@ -38,6 +38,7 @@
 #include <linux/slab.h>
 #include <dvk/dvk_kernel.h>
 #include "dvk_internal.h"
+#include "dvk_trace.h"
 
 /* A remote copy fails when no acknowledgement came for this long. */
 #define DVK_RCOPY_STALL		(30 * HZ)
@@ -245,7 +246,11 @@ static int dvk_rcopy_local_locked(struct dvk_dc *dc, struct dvk_proc *src,
 	ret = dvk_copy(smm, v->v_saddr, dmm, v->v_daddr, v->v_bytes,
 		       READ_ONCE(dvk_dvs.usr.d_max_copybuf));
 	spin_lock(&dc->lock);
-	return dvk_copy_unmark_locked(src, sep, dst, dep, ret);
+	ret = dvk_copy_unmark_locked(src, sep, dst, dep, ret);
+	if (!ret)
+		trace_dvk_copy(dc, v->v_rqtr, v->v_rnode, sep, dvk_dvs.usr.d_nodeid, dep,
+			       v->v_bytes);
+	return ret;
 }
 
 /* COPYOUT/COPYLCL/COPYRMT_RQST on the source's node. */
@@ -396,6 +401,29 @@ static int dvk_rcopy_data_check_locked(struct dvk_dc *dc, const struct dvk_cmd *
 	return 0;
 }
 
+/*
+ * Count chunk @c, written into local @d, towards its stream's dvk_copy
+ * event, which fires with the stream's last chunk: the chunks of a stream
+ * come in order over one link, each with the copy's id. dc->lock held.
+ */
+static void dvk_rcopy_trace_chunk_locked(struct dvk_dc *dc, struct dvk_proc *d,
+					 const struct dvk_cmd *c)
+{
+	const struct dvk_vcopy *v = &c->c_vcopy;
+	struct dvk_trace_copy *tc = &d->trace_copy;
+
+	if (tc->id != c->c_id || tc->rqtr != v->v_rqtr || tc->snode != c->c_snode)
+		*tc = (struct dvk_trace_copy) {
+			.id = c->c_id, .rqtr = v->v_rqtr, .snode = c->c_snode,
+		};
+	tc->bytes += c->c_len;
+	if (c->c_flags & DVK_CMDF_LAST) {
+		trace_dvk_copy(dc, v->v_rqtr, v->v_rnode, v->v_src, c->c_snode, v->v_dst,
+			       tc->bytes);
+		tc->id = 0;
+	}
+}
+
 /* COPYIN_DATA on the destination's node: write the chunk, acknowledge it. */
 static int dvk_rcopy_data_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
 				 const void __user *payload, struct dvk_rmsg *rm)
@@ -429,6 +457,8 @@ static int dvk_rcopy_data_locked(struct dvk_dc *dc, const struct dvk_cmd *c,
 			mmput(mm);
 			spin_lock(&dc->lock);
 		}
+		if (!ret && trace_dvk_copy_enabled())
+			dvk_rcopy_trace_chunk_locked(dc, d, c);
 	}
 	/* A COPYRMT stream's grant ends with its last chunk or its first error. */
 	if (!here && c->c_snode != v->v_rnode && (ret || (c->c_flags & DVK_CMDF_LAST)) &&

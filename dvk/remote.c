@@ -45,6 +45,7 @@
 #include <linux/uaccess.h>
 #include <dvk/dvk_kernel.h>
 #include "dvk_internal.h"
+#include "dvk_trace.h"
 
 static atomic64_t dvk_rmt_ids = ATOMIC64_INIT(0);
 
@@ -807,6 +808,7 @@ static int dvk_rmt_put_msg_locked(struct dvk_proc *q, struct dvk_proc *dst,
 	q->usr.p_rmtsent++;
 	if (dvk_takes_from(dst, q->usr.p_endpoint)) {
 		dvk_deliver_locked(dst, &rm->msg);
+		trace_dvk_msg(q->dc, rec ? DVK_TRACE_SENDREC : DVK_TRACE_SEND, q, dst, &rm->msg);
 		if (!rec) {
 			dvk_rmt_ack_locked(q->dc, rm, c, 0);
 			return 0;
@@ -893,6 +895,7 @@ static int dvk_rmt_play_locked(struct dvk_dc *dc, const struct dvk_cmd *c, struc
 
 			m.m_source = q->usr.p_endpoint;
 			dvk_deliver_locked(dst, &m);
+			trace_dvk_msg(dc, DVK_TRACE_REPLY, q, dst, &m);
 		}
 		q->usr.p_rmtsent++;
 		return 0;

@@ -412,6 +412,15 @@ else
 	result FAIL demo/one-name-per-node-no-shell-noise "see $log"
 fi
 scan_kernel_log demo "$B/demo-vm.log"
+# The scene's message chart: both nodes' traces, as text and as an SVG.
+tev() { awk -v n="$1" -v k="$2" '$2 == n && $3 == k' "$B/demo-trace.txt" 2>/dev/null | wc -l; }
+if [ "$(tev 0 send)" = 3 ] && [ "$(tev 0 sendrec)" = 10 ] && [ "$(tev 1 reply)" = 10 ] &&
+	xmllint --noout "$B/demo-chart.svg" && grep -q "open $B/demo-chart.svg in a browser" "$log" &&
+	grep -q 'sendrec(0) +' "$log"; then
+	result PASS demo/message-chart-of-both-nodes
+else
+	result FAIL demo/message-chart-of-both-nodes "node 0: $(tev 0 send) sends, $(tev 0 sendrec) sendrecs; node 1: $(tev 1 reply) replies (want 3, 10, 10); see $B/demo-trace.txt, $log"
+fi
 
 # The demo's --host mode, on Debian's kernels standing in for a laptop's:
 # dvk.ko built as demo.sh --host builds it (make -C host-mod against that

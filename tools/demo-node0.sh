@@ -17,6 +17,7 @@ say "1. This machine becomes DVS node 0. Its DVK is the module dvk.ko ($(uname -
 lsmod 2>/dev/null | grep -q '^dvk ' || run insmod "$ko" || exit 1
 run dvs init --node 0 --name DEMO > /dev/null || exit 1
 run dvs dc-init --dc 0 --name CLASS > /dev/null || exit 1
+dvs trace start > /dev/null 2>&1	# for the message chart at the end
 echo "[node 0]   DC 0 (CLASS) spans the nodes that join it; endpoints live in its slots."
 
 say "2. A server in DC 0, slot 1. It tells us every message it receives."
@@ -53,6 +54,12 @@ echo "[node 0]   message frame, which the kernel passes to node 0 through the so
 say "10. What node 0 knows now (node 1 has halted: its link is down, '--'):"
 dvs nodes | prefix '[node 0]   '
 dvs ps --dc 0 2>/dev/null | prefix '[node 0]   '
+# Both nodes' traces, between markers (tools/demo.sh draws the chart from them).
+echo "~TRACE-BEGIN"
+dvs trace show 2> /dev/null
+sed -n 's/^~T //p' "$work/node1.log"
+echo "~TRACE-END"
+dvs trace stop > /dev/null 2>&1
 { kill $(pidof dvs-ping dvs-proxy); wait; } 2>/dev/null
 dvs end > /dev/null
 if grep -q '^|   --- 10 round trips' "$work/node1.log"; then

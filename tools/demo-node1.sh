@@ -10,6 +10,7 @@ done
 
 say "node 1 is up: a UML guest, DVS node 1 (its init ran 'dvs init --node 1')"
 dvs dc-init --dc 0 --name CLASS > /dev/null || exit 1
+dvs trace start > /dev/null 2>&1	# for the message chart at the end
 say "6. Its proxy talks to node 0 through /dev/uml01 (the bridge), one frame per write:"
 echo "|   \$ dvs-proxy --transport uml --peer 0/node0 --dc 0"
 dvs-proxy --transport uml --peer 0/node0 --dc 0 --quiet &
@@ -20,3 +21,5 @@ dvs-ping client --dc 0 --slot 2 --server "$ep" --send 3 --count 10 --interval 10
 say "9. The nodes node 1 knows, and its slots (the server shows as remote):"
 dvs nodes 2>&1 | out
 dvs ps --dc 0 2>&1 | out
+# Node 1's trace, for node 0 to draw the chart (lines not for the class).
+dvs trace show 2> /dev/null | sed 's/^/~T /'

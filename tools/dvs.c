@@ -15,6 +15,7 @@
 #include <string.h>
 #include <dvk/libdvk.h>
 #include "dvs-migrate.h"
+#include "dvs-trace.h"
 
 #define DVS_MAX_OPTS 12
 
@@ -35,7 +36,7 @@ struct dvs_cmd {
 	const char *name;
 	int (*run)(const struct dvs_vals *v);
 	const struct dvs_opt *opts;
-	const char *summary;	/* run NULL: dvs migrate, a verb before its options */
+	const char *summary;	/* run NULL: a verb comes first (dvs_verb_cmds[]) */
 };
 
 static const struct dvs_cmd *dvs_cmd;	/* the one running, for messages */
@@ -756,6 +757,13 @@ static int dvs_migrate(int argc, char **argv, const struct dvs_cmd *c)
 	return 0;
 }
 
+/* dvs trace ... (tools/dvs-trace.c) */
+static int dvs_trace_verb(int argc, char **argv, const struct dvs_cmd *c)
+{
+	(void)c;
+	return dvs_trace_main(argc, argv);
+}
+
 static const struct dvs_cmd dvs_cmds[] = {
 	{ "init", dvs_init, init_opts,
 	  "Initialise the DVS on this node (needs CAP_SYS_ADMIN). Limits default to\n"
@@ -829,10 +837,45 @@ static const struct dvs_cmd dvs_cmds[] = {
 	  "List this node and every attached remote node: proxy pair, link (S sender\n"
 	  "and R receiver connected), DCs, commands sent and received." },
 	{ "proxies", dvs_proxies, NULL, "List the bound proxy pairs." },
+	{ "trace", NULL, NULL,
+	  "Record this node's DVK messages and copies (tracefs events dvk/dvk_msg and\n"
+	  "dvk/dvk_copy; root) and draw several nodes' records as a sequence chart:\n"
+	  "  dvs trace start     clear the buffer, set its clock (tai, else mono, else\n"
+	  "                      local), events on; mounts tracefs if it is not\n"
+	  "  dvs trace stop      events off\n"
+	  "  dvs trace show      the events recorded, one a line, oldest first:\n"
+	  "                        TIME_NS NODE KIND DC SRC_EP SRC_NODE DST_EP DST_NODE MTYPE BYTES\n"
+	  "                      (TIME_NS CLOCK_REALTIME; KIND send, sendrec, notify, reply\n"
+	  "                      or copy), after a '# name NODE DC EP NAME' line for each\n"
+	  "                      endpoint bound here\n"
+	  "  dvs trace chart [--svg FILE] [--width COLS] FILE...\n"
+	  "                      merge the shown traces of several nodes (- for stdin) and\n"
+	  "                      draw them: a lifeline per endpoint, grouped by node, an\n"
+	  "                      arrow per event; ASCII on stdout (COLS: 80), SVG in FILE\n"
+	  "At most 100000 events and 256 lifelines; a bad line is reported as FILE:LINE\n"
+	  "and nothing is drawn (exit 1). docs/trace.md." },
 	{ "help", dvs_help_cmd, help_opts, "Show the subcommands, or the help of one." },
 };
 
 #define DVS_NR_CMDS (sizeof(dvs_cmds) / sizeof(dvs_cmds[0]))
+
+/* The commands whose verb comes first, then the verb's own arguments. */
+static const struct dvs_verb_cmd {
+	const char *name;
+	const char *verbs;
+	int (*run)(int argc, char **argv, const struct dvs_cmd *c);
+} dvs_verb_cmds[] = {
+	{ "migrate", "start|commit|rollback|move|agent|ping", dvs_migrate },
+	{ "trace", DVS_TRACE_VERBS, dvs_trace_verb },
+};
+
+static const struct dvs_verb_cmd *dvs_verb_cmd(const struct dvs_cmd *c)
+{
+	for (size_t i = 0; !c->run && i < sizeof(dvs_verb_cmds) / sizeof(dvs_verb_cmds[0]); i++)
+		if (!strcmp(dvs_verb_cmds[i].name, c->name))
+			return &dvs_verb_cmds[i];
+	return NULL;
+}
 
 static const struct dvs_cmd *dvs_find(const char *name)
 {
@@ -850,7 +893,9 @@ static const char *dvs_meta(const struct dvs_opt *o)
 
 static int dvs_help(const struct dvs_cmd *c)
 {
-	printf("Usage: dvs %s%s", c->name, c->run ? "" : " start|commit|rollback|move|agent|ping");
+	const struct dvs_verb_cmd *vc = dvs_verb_cmd(c);
+
+	printf("Usage: dvs %s%s%s", c->name, vc ? " " : "", vc ? vc->verbs : "");
 	for (int k = 0; c->opts && c->opts[k].name; k++)
 		printf(c->opts[k].required ? " --%s %s" : " [--%s %s]", c->opts[k].name,
 		       dvs_meta(&c->opts[k]));
@@ -919,7 +964,7 @@ int main(int argc, char **argv)
 		return dvs_help(c);
 	}
 	if (!dvs_cmd->run)
-		return dvs_migrate(argc - 1, argv + 1, dvs_cmd);
+		return dvs_verb_cmd(dvs_cmd)->run(argc - 1, argv + 1, dvs_cmd);
 	ret = dvs_parse(dvs_cmd, argc - 1, argv + 1, &v);
 	return ret ? ret : dvs_cmd->run(&v);
 }

@@ -14,6 +14,7 @@ pkgs=(
 	clang libclang-rt-14-dev					# the wire codec's fuzz target (libFuzzer)
 	libsodium-dev							# dvs-proxy: frame tags, handshake, keys, nonces
 	libisal-dev							# test_wire: ISA-L cross-checks the CRC32C
+	libxml2-utils							# xmllint: dvs trace chart's SVG is checked well-formed
 )
 
 missing=()
