@@ -15,6 +15,7 @@
  * buffer with vcopy, then replying with its size.
  */
 #include <errno.h>
+#include <ctype.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <dvk/libdvk.h>
 
 #define SVC_MAX_FILE	(1 << 20)	/* bytes */
@@ -68,6 +70,28 @@ static int svc_parse_int(const char *s, int lo, int hi, int *out)
 		return -1;
 	*out = (int)v;
 	return 0;
+}
+
+/* A name from a request, safe to print: at most 39 bytes, no control characters. */
+static void svc_clean(char *s, size_t len)
+{
+	s[len - 1] = 0;
+	for (; *s; s++)
+		if (!isprint((unsigned char)*s))
+			*s = '?';
+}
+
+/*
+ * Answer @m's sender. A client may be gone or bound anew by then (its
+ * timeout, a new process in its slot): said, and the service goes on.
+ */
+static void svc_answer(struct dvk_message *m)
+{
+	int src = m->m_source, ret = dvk_reply_T(src, m, DVK_TIMEOUT_NOWAIT);
+
+	if (ret < 0)
+		fprintf(stderr, "dvs-svc: reply to endpoint %d: %s (%s)\n", src, dvk_strerror(ret),
+			dvk_errname(ret) ? dvk_errname(ret) : "error");
 }
 
 /* Linked now: local, or a remote node whose link is connected both ways. */
@@ -118,6 +142,12 @@ static int svc_names(const struct svc_args *a)
 		}
 		memset(t, 0, sizeof(*t));
 		memcpy(t->name, a->rest[i], eq - a->rest[i]);
+		for (int k = 0; k < ntab; k++) {
+			if (!strcmp(tab[k].name, t->name)) {
+				fprintf(stderr, "dvs-svc names: '%s' is given twice\n", t->name);
+				return 2;
+			}
+		}
 		for (tok = strtok_r(eq + 1, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 			if (t->neps == SVC_MAX_EPS || svc_parse_int(tok, INT_MIN, INT_MAX, &t->eps[t->neps])) {
 				fprintf(stderr, "dvs-svc names: '%s': bad endpoint list\n", a->rest[i]);
@@ -141,7 +171,7 @@ static int svc_names(const struct svc_args *a)
 
 		if (ret < 0)
 			return svc_fail("receive", ret);
-		m.m_u.m3.ca1[sizeof(m.m_u.m3.ca1) - 1] = 0;
+		svc_clean(m.m_u.m3.ca1, sizeof(m.m_u.m3.ca1));
 		for (int i = 0; i < ntab; i++)
 			if (!strcmp(tab[i].name, m.m_u.m3.ca1))
 				t = &tab[i];
@@ -160,9 +190,7 @@ static int svc_names(const struct svc_args *a)
 		printf("names: %s from endpoint %d: %s %d\n", m.m_u.m3.ca1, m.m_source,
 		       m.m_type == SVC_OK ? "endpoint" : "none", m.m_type == SVC_OK ? m.m_u.m3.i1 : 0);
 		fflush(stdout);
-		ret = dvk_reply_T(m.m_source, &m, DVK_TIMEOUT_NOWAIT);
-		if (ret < 0 && ret != EDVSDSTDIED && ret != EDVSPROCSTS && ret != EDVSNOTCONN)
-			return svc_fail("reply", ret);
+		svc_answer(&m);
 	}
 }
 
@@ -206,20 +234,29 @@ static int svc_lookup(const struct svc_args *a)
 	}
 }
 
-/* DIR/NAME into @buf (at most SVC_MAX_FILE bytes): its size, or -1. */
+/*
+ * DIR/NAME into @buf (at most SVC_MAX_FILE bytes): its size, or -1. Only a
+ * regular file named in DIR itself: no path, no link followed out of DIR,
+ * and a FIFO cannot hold the server (opened without waiting).
+ */
 static long svc_read_file(const char *dir, const char *name, char *buf)
 {
 	char path[PATH_MAX];
-	long n = 0, r;
+	struct stat st;
+	long n = 0, r = 0;
 	int fd;
 
 	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
 		return -1;
 	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
 		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
 	while (n <= SVC_MAX_FILE && (r = read(fd, buf + n, SVC_MAX_FILE + 1 - n)) > 0)
 		n += r;
 	close(fd);
@@ -242,7 +279,7 @@ static int svc_files(const struct svc_args *a)
 
 		if (ret < 0)
 			return svc_fail("receive", (int)ret);
-		m.m_u.m3.ca1[sizeof(m.m_u.m3.ca1) - 1] = 0;
+		svc_clean(m.m_u.m3.ca1, sizeof(m.m_u.m3.ca1));
 		n = m.m_type == SVC_GET ? svc_read_file(a->dir, m.m_u.m3.ca1, buf) : -1;
 		if (n < 0 || n > m.m_u.m3.i1) {
 			m.m_type = SVC_UNKNOWN;
@@ -257,9 +294,7 @@ static int svc_files(const struct svc_args *a)
 		else
 			printf("files: %s for endpoint %d: refused\n", m.m_u.m3.ca1, m.m_source);
 		fflush(stdout);
-		ret = dvk_reply_T(m.m_source, &m, DVK_TIMEOUT_NOWAIT);
-		if (ret < 0 && ret != EDVSDSTDIED && ret != EDVSPROCSTS && ret != EDVSNOTCONN)
-			return svc_fail("reply", (int)ret);
+		svc_answer(&m);
 	}
 }
 

@@ -1,8 +1,10 @@
 #!/bin/sh
 # A lab node's agent (tools/dvs-lab): runs each request dvs-lab puts in
-# DIR/req (ID.sh, renamed there once written) with sh, in /, and leaves its
-# output in DIR/out/ID.out and then its exit status in DIR/out/ID.rc (renamed
-# in whole, so dvs-lab never reads half of it). Ends when DIR/stop appears.
+# DIR/req (ID.sh, renamed there once written) with sh, in /, in a session of
+# its own, and leaves its output in DIR/out/ID.out and then its exit status
+# in DIR/out/ID.rc (renamed in whole, so dvs-lab never reads half of it).
+# DIR/req/ID.cancel (a request dvs-lab gave up on) kills that request and
+# what it started. Ends when DIR/stop appears.
 # Plain sh: it runs in the guests, in the host VM and on a real host.
 #   lab-agent.sh DIR
 d=$1
@@ -16,8 +18,16 @@ while [ ! -e "$d/stop" ]; do
 		mv "$r" "$d/out/$id.sh" 2> /dev/null || continue
 		# Twice forked: a request that starts a daemon or runs long does not
 		# hold the agent, and init reaps it.
-		( (cd / && sh "$d/out/$id.sh" > "$d/out/$id.out" 2>&1 < /dev/null
+		( (cd / && setsid sh -c 'echo $$ > "$1.pid"; exec sh "$1.sh"' sh "$d/out/$id" \
+			> "$d/out/$id.out" 2>&1 < /dev/null
 			echo $? > "$d/out/$id.rc.tmp" && mv "$d/out/$id.rc.tmp" "$d/out/$id.rc") &)
+	done
+	for c in "$d"/req/*.cancel; do
+		[ -e "$c" ] || continue
+		id=${c##*/}
+		id=${id%.cancel}
+		p=$(cat "$d/out/$id.pid" 2> /dev/null) && kill -9 "-$p" 2> /dev/null
+		rm -f "$c" "$d/out/$id".*
 	done
 	sleep 0.1
 done

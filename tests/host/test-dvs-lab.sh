@@ -23,6 +23,18 @@ check exec_no_dashes 2 "exec: want NODE -- CMD" "$lab" exec g1 ls
 check exec_no_cmd 2 "exec: no command after --" "$lab" exec g1 --
 check exec_no_lab 1 "dvs-lab: no lab is running (dvs-lab start DIR)" "$lab" exec g1 -- ls
 check stop_no_lab 1 "dvs-lab: no lab is running" "$lab" stop
+check stop_extra 2 "stop: unexpected argument 'x'" "$lab" stop x
+check status_extra 2 "status: unexpected argument 'now'" "$lab" status now
+check halt_extra 2 "halt: unexpected argument 'g2'" "$lab" halt g1 g2
+check lab_no_name 2 "--lab needs a NAME" "$lab" status --lab
+# A lab name is a name: never a path out of the run directory.
+mkdir -p "$t/victim" && : > "$t/victim/lab.conf"
+check lab_traversal 1 "'../victim' is not a lab name (1-40 of A-Z a-z 0-9 _ -)" "$lab" stop --lab ../victim
+[ -e "$t/victim/lab.conf" ] && echo "PASS: $prog/lab_traversal-nothing-removed" ||
+	{ echo "FAIL: $prog/lab_traversal-nothing-removed"; failed=1; }
+check exec_lab_traversal 1 "is not a lab name" env DVS_LAB=.. "$lab" exec g1 -- true
+# The run root goes on UML's and QEMU's command lines: no comma, no space.
+check runroot_comma 1 "has a comma or a space, which UML and QEMU cannot take" env DVS_LAB_RUN="$t/a,b" "$lab" status
 check halt_no_node 2 "halt: which node?" "$lab" halt
 check check_no_file 1 "$t/lab.check: no such file" "$lab" check "$t"
 
@@ -51,7 +63,9 @@ bad peer "$t/peer/lab.conf:2: g1[link]: no node g9 in the lab"
 conf transport 'g1[node]=1' 'g1[link]=host:udp'
 bad transport "$t/transport/lab.conf:2: g1[link]: 'host:udp' is not PEER:TRANSPORT (TRANSPORT: bridge, tcp or tipc)"
 conf bridge 'g1[node]=1' 'g2[node]=2' 'g1[link]=g2:bridge'
-bad bridge "$t/bridge/lab.conf:3: g1[link]: a bridge links a guest to its host (g1:bridge or host:bridge)"
+bad bridge "$t/bridge/lab.conf:3: g1[link]: a bridge links a guest to its host (guest[link]=host:bridge or host[link]=guest:bridge)"
+conf bridge_nohost 'LAB_HOST=none' 'g1[node]=1' 'g2[node]=2' 'g1[link]=g2:bridge'
+bad bridge_nohost "$t/bridge_nohost/lab.conf:4: g1[link]: a bridge needs the host node (LAB_HOST=none has none)"
 conf self 'g1[node]=1' 'g1[link]=g1:tcp'
 bad self "$t/self/lab.conf:2: g1[link]: a node cannot link to itself"
 conf twice 'g1[node]=1' 'g1[link]=host:bridge' 'host[link]=g1:tcp'
@@ -77,16 +91,39 @@ bad reserved "$t/reserved/lab.conf:1: 'shared' is reserved"
 conf startup 'g1[node]=1' 'g1[link]=host:bridge'
 echo true > "$t/startup/g7.startup"
 bad startup "$t/startup/g7.startup: no node 'g7' in lab.conf"
+# Numbers too long for bash's arithmetic are refused, not wrapped around.
+conf big_dc 'dc[18446744073709551616]=A'
+bad big_dc "$t/big_dc/lab.conf:1: dc[18446744073709551616]: a DC number is 0-31"
+conf big_node 'g1[node]=18446744073709551617'
+bad big_node "$t/big_node/lab.conf:1: g1[node]: '18446744073709551617' is not a node id (1-31; 0 is the host)"
+conf big_mem 'g1[node]=1' 'g1[mem]=18446744073709551712M'
+bad big_mem "$t/big_mem/lab.conf:2: g1[mem]: '18446744073709551712M' is not a memory size (48M-4096M)"
+conf big_dcs 'g1[node]=1' 'g1[dc]=99999999999999999999'
+bad big_dcs "$t/big_dcs/lab.conf:2: g1[dc]: '99999999999999999999' is not a list of DC numbers, 0-31 (e.g. 0 or 0,1)"
+conf dc_list_range 'g1[node]=1' 'g1[dc]=40'
+bad dc_list_range "$t/dc_list_range/lab.conf:2: g1[dc]: DC 40: a DC number is 0-31"
+# Given twice: refused, whatever the key.
+conf mem_twice 'g1[node]=1' 'g1[mem]=64M' 'g1[mem]=128M'
+bad mem_twice "$t/mem_twice/lab.conf:3: g1[mem] is given twice"
+conf node_again 'g1[node]=1' 'g1[node]=1'
+bad node_again "$t/node_again/lab.conf:2: g1[node] is given twice"
+conf set_twice 'LAB_DVS=A' 'LAB_DVS=B'
+bad set_twice "$t/set_twice/lab.conf:2: LAB_DVS is given twice (line 1)"
+# A relay works inside the DC: the node between two guests must have joined it.
+conf relay_dc 'dc[0]=A' 'g1[node]=1' 'g1[dc]=0' 'g1[link]=host:bridge' 'g2[node]=2' 'g2[dc]=0' 'g2[link]=host:bridge'
+bad relay_dc "$t/relay_dc/lab.conf:2: g1 and g2 share DC 0 with no link; host, linked to both, must join it to relay (host[dc]=0)"
 conf many 'g1[node]=0' 'g2[node]=x' 'g3[link]=g4'
 bad many "$t/many/lab.conf: 4 error(s); nothing was started"
 # A good lab passes lab.conf and stops only at the missing build.
 conf good '# comment' 'LAB_DESCRIPTION="two guests"   # with a comment' 'LAB_HOST=none' 'dc[0]=A' \
 	'g1[node]=1' 'g1[dc]=0' 'g1[link]=g2:tipc' 'g2[node]=2' 'g2[dc]=0'
 check good 1 "is missing: run make first" "$lab" start "$t/good"
-printf '%s\n' 'check one' 'on g9' 'run true' 'check two' 'on g1' 'frob 1' 'status 300' 'check three' 'on g2' > "$t/good/lab.check"
+printf '%s\n' 'check one' 'on g9' 'run true' 'check two' 'on g1' 'frob 1' 'status 300' 'check three' 'on g2' 'on g1' 'status 010' 'timeout 99999999999' > "$t/good/lab.check"
 check check_bad 1 "$t/good/lab.check:2: no node 'g9' in lab.conf (or 'lab')" "$lab" check "$t/good"
 check check_kw 1 "$t/good/lab.check:6: unknown keyword 'frob' (check, on, run, status, output, no-output, timeout)" "$lab" check "$t/good"
 check check_status 1 "$t/good/lab.check:7: status: '300' is not 0-255" "$lab" check "$t/good"
 check check_norun 1 "$t/good/lab.check:8: check 'three' has no 'run COMMAND'" "$lab" check "$t/good"
-check check_count 1 "$t/good/lab.check: 5 error(s); no check was run" "$lab" check "$t/good"
+check check_two_on 1 "$t/good/lab.check:10: check 'three' has two 'on' lines" "$lab" check "$t/good"
+check check_timeout 1 "$t/good/lab.check:12: timeout: '99999999999' is not a number of seconds" "$lab" check "$t/good"
+check check_count 1 "$t/good/lab.check: 7 error(s); no check was run" "$lab" check "$t/good"
 exit $failed
