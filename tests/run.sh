@@ -390,6 +390,11 @@ lab_check() {	# lab_check NAME: dvs-lab check labs/NAME, its results named lab-N
 for l in client-server failover file-transfer; do lab_check $l; done
 echo "== dvs-lab: 16 UML guests in one DC (labs/mesh16, no host node), every guest calling every other"
 lab_check mesh16
+echo "== dvs-lab's failure paths on guests-only labs: a failing startup, a timed-out request, a halted node, two labs"
+B=$B tests/host/test-dvs-lab-run.sh tools/dvs-lab > "$logs/test-dvs-lab-run.log" 2>&1
+count "$logs/test-dvs-lab-run.log"
+grep -q '^PASS: test-dvs-lab-run/stop-leaves-nothing' "$logs/test-dvs-lab-run.log" ||
+	result FAIL test-dvs-lab-run/finished "see $logs/test-dvs-lab-run.log"
 
 echo "== make demo's demo (tools/demo.sh): the host VM as node 0, a UML guest in it as node 1, over the bridge"
 log=$logs/demo.log
