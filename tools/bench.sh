@@ -103,9 +103,9 @@ grep -q '^remote copy' "$work/vm2out" && grep -q '^bridge: dvk remote vcopy' "$w
 
 echo
 echo "== make bench: labs of 2, 4, 8 and 16 UML guests in one DC, all to all over TCP (tools/lab-mesh.sh, dvs-lab)"
-# Start time: dvs-lab start until every startup is done (median of 3 at 2 and
-# 4 nodes, 1 run at 8 and 16); round trip: g1 to g2's server, 200 sendrecs,
-# median of the run. Ratios against the 2-node lab, on this machine now.
+# Start time: dvs-lab start until every startup is done, median of 3 starts;
+# round trip: g1 to g2's server, 200 sendrecs, median, in the last lab of
+# each size. Ratios against the 2-node lab, on this machine now.
 lab_bench() {	# lab_bench N RUNS: prints "N START_MS RTT_US"
 	local n=$1 runs=$2 i t0 st=() rtt
 	tools/lab-mesh.sh "$n" "$work/mesh$n"
@@ -123,7 +123,7 @@ lab_bench() {	# lab_bench N RUNS: prints "N START_MS RTT_US"
 	echo "$n $(printf '%s\n' "${st[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p") ${rtt:-?}"
 }
 {
-	for n in 2 4 8 16; do lab_bench $n $([ $n -le 4 ] && echo 3 || echo 1); done
+	for n in 2 4 8 16; do lab_bench $n 3; done
 } > "$work/labs.txt"
 {
 	echo
