@@ -26,6 +26,15 @@ check startup_fails 1 "FAILED: g1.startup exited with status 3; its output:" "$l
 [ -z "$(ls -A "$DVS_LAB_RUN" 2>/dev/null)" ] && ! pgrep -f "uml_dir=$DVS_LAB_RUN" > /dev/null
 ok $? failed-start-leaves-nothing "$(ls "$DVS_LAB_RUN")"
 
+# A node that does not come up is named, with the tail of its console.
+mkdir -p "$t/nocopy/g1/proc/dvs"
+printf '%s\n' 'LAB_HOST=none' 'g1[node]=1' 'g1[mem]=64M' > "$t/nocopy/lab.conf"
+echo x > "$t/nocopy/g1/proc/dvs/x"
+check node_fails 1 "FAILED: g1 (node 1): copying g1/ into the node failed" "$lab" start "$t/nocopy"
+check node_fails_tail 1 "--- the tail of $DVS_LAB_RUN/nocopy/nodes/g1/console.log ---" "$lab" start "$t/nocopy"
+[ -z "$(ls -A "$DVS_LAB_RUN" 2>/dev/null)" ]
+ok $? failed-node-leaves-nothing
+
 cp "$t/broken/lab.conf" "$t/one/lab.conf"
 cp "$t/broken/lab.conf" "$t/two/lab.conf"
 check start_one 0 "lab one is up" "$lab" start "$t/one"
