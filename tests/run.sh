@@ -123,7 +123,7 @@ guest_suite() {
 	if [ "$name" = guest ]; then
 		count "$log"
 	else
-		sed "s|^\(PASS\|FAIL\): |\1: $name:|" "$log" > "$log.txt"
+		sed "s#^\(PASS\|FAIL\): #\1: $name:#" "$log" > "$log.txt"
 		count "$log.txt"
 	fi
 	# KUnit: each case (and each parameter) is one "ok"/"not ok" line of KTAP.
@@ -347,7 +347,7 @@ hostvm_scenario() {
 		-- "/usr/lib/dvs-tests/$1.sh" /lib/modules/dvk "$2" > "$log.out" 2>&1
 	rc=$?
 	echo "   the VM and its guests ran in $(( $(date +%s) - start )) s (exit $rc)"
-	tr -d '\r' < "$log" | sed "s|^\(PASS\|FAIL\): \([a-z0-9-]*\)/|\1: \2-$2$sfx/|" > "$log.txt" 2>/dev/null
+	tr -d '\r' < "$log" | sed "s#^\(PASS\|FAIL\): \([a-z0-9-]*\)/#\1: \2-$2$sfx/#" > "$log.txt" 2>/dev/null
 	cmd_done "$1-$2$sfx" "$log.txt" "$rc"
 }
 for transport in tcp tipc; do
@@ -377,7 +377,7 @@ lab_check() {	# lab_check NAME: dvs-lab check labs/NAME, its results named lab-N
 	DVS_LAB_RUN=$work/labs DVS_LAB_LOGS=$logs/lab-$1 B=$B tools/dvs-lab check "labs/$1" > "$log" 2>&1
 	rc=$?
 	echo "   lab $1: $(tail -n 1 "$log") in $(( $(date +%s) - start )) s (exit $rc)"
-	sed "s|^\(PASS\|FAIL\): |\1: lab-$1/|" "$log" > "$log.txt"
+	sed "s#^\(PASS\|FAIL\): #\1: lab-$1/#" "$log" > "$log.txt"
 	count "$log.txt"
 	grep -q '^[0-9]* passed, 0 failed$' "$log" && [ "$rc" = 0 ] &&
 		result PASS "lab-$1/checked-and-stopped" || result FAIL "lab-$1/checked-and-stopped" "exit $rc; see $log"
@@ -522,7 +522,7 @@ for k in 6.1 6.12 6.12-rt; do
 	if [ $k = 6.1 ]; then
 		tr -d '\r' < "$log" > "$log.txt" 2>/dev/null
 	else
-		tr -d '\r' < "$log" | sed "s|^\(PASS\|FAIL\): |\1: hostvm$sfx:|" > "$log.txt" 2>/dev/null
+		tr -d '\r' < "$log" | sed "s#^\(PASS\|FAIL\): #\1: hostvm$sfx:#" > "$log.txt" 2>/dev/null
 	fi
 	grep -q '^dvs-tests: end' "$log.txt" && result PASS "hostvm$sfx/all-programs-ran" ||
 		result FAIL "hostvm$sfx/all-programs-ran" "the run stopped early; see $log and $logs/module-hostvm$sfx.out"
