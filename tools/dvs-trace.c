@@ -705,57 +705,79 @@ struct tr_bounds {
 	bool any;
 };
 
-/* Times of the events at @node of @kind from @src (of @snode) to @dst, in order. */
-static size_t tr_times(const struct tr_input *in, int node, int kind, int32_t src, int snode,
-		       int32_t dst, int64_t **out)
+/*
+ * A remote round trip's half, keyed by its pair: the server (node, endpoint)
+ * and the client (node, endpoint). A request is recorded on the server's
+ * node, its reply on the client's.
+ */
+struct tr_half {
+	int s, c, kind;
+	int32_t srv, cli;
+	int64_t t;
+};
+
+static int tr_cmp_half(const void *a, const void *b)
 {
-	size_t n = 0;
-	int64_t *t = malloc((in->nev + 1) * sizeof(*t));
+	const struct tr_half *x = a, *y = b;
+	int k = tr_cmp3(x->s, x->c, x->srv, y->s, y->c, y->srv);
 
-	*out = t;
-	if (!t)
-		return 0;
-	for (size_t i = 0; i < in->nev; i++) {
-		const struct tr_event *e = &in->ev[i];
-
-		if (e->node == node && e->kind == kind && e->src == src && e->snode == snode &&
-		    e->dst == dst)
-			t[n++] = (int64_t)e->t;
-	}
-	return n;
+	if (!k)
+		k = tr_cmp3(x->cli, x->kind, 0, y->cli, y->kind, 0);
+	return k ? k : x->t < y->t ? -1 : x->t > y->t;
 }
 
-/* The bounds on C's clock minus S's from one client (@cli on C) of one server (@srv on S). */
-static void tr_bound_pair(const struct tr_input *in, int s, int32_t srv, int cnode, int32_t cli,
+/* The bounds one client's requests A[] and replies R[] (in time order) set on b. */
+static void tr_bound_pair(const struct tr_half *a, size_t na, const struct tr_half *r, size_t nr,
 			  struct tr_bounds *b)
 {
-	int64_t *a, *r;
-	size_t na = tr_times(in, s, TR_SENDREC, cli, cnode, srv, &a);
-	size_t nr = tr_times(in, cnode, TR_REPLY, srv, s, cli, &r);
+	/* Paired only when both traces hold every call. */
+	if (na != nr && na != nr + 1)
+		return;
+	for (size_t k = 0; k < nr; k++) {
+		int64_t hi = r[k].t - a[k].t;
 
-	/* Sorted already (the input is); pairs only when both traces hold every call. */
-	if (a && r && (na == nr || na == nr + 1)) {
-		for (size_t k = 0; k < nr; k++) {
-			int64_t hi = r[k] - a[k];
-
-			if (!b->any || hi < b->hi)
-				b->hi = hi;
-			if (k + 1 < na && (!b->any || r[k] - a[k + 1] > b->lo))
-				b->lo = r[k] - a[k + 1];
-			else if (!b->any)
-				b->lo = INT64_MIN;
-			b->any = true;
-		}
+		if (!b->any || hi < b->hi)
+			b->hi = hi;
+		if (k + 1 < na && (!b->any || r[k].t - a[k + 1].t > b->lo))
+			b->lo = r[k].t - a[k + 1].t;
+		else if (!b->any)
+			b->lo = INT64_MIN;
+		b->any = true;
 	}
-	free(a);
-	free(r);
 }
 
-static int tr_cmp_t(const void *a, const void *b)
+/* b[S][C]: what the remote round trips say of C's clock minus S's. One sort, one sweep. */
+static void tr_bounds_all(const struct tr_input *in, struct tr_bounds b[TR_NODES][TR_NODES])
 {
-	const struct tr_event *x = a, *y = b;
+	struct tr_half *h = malloc((in->nev + 1) * sizeof(*h));
+	size_t n = 0, i = 0;
 
-	return x->t < y->t ? -1 : x->t > y->t;
+	if (!h)
+		return;		/* no alignment: the clocks are drawn as they are */
+	for (size_t k = 0; k < in->nev; k++) {
+		const struct tr_event *e = &in->ev[k];
+
+		if (e->snode == e->node || (e->kind != TR_SENDREC && e->kind != TR_REPLY))
+			continue;
+		if (e->kind == TR_SENDREC)
+			h[n++] = (struct tr_half){ e->node, e->snode, TR_SENDREC, e->dst, e->src, (int64_t)e->t };
+		else
+			h[n++] = (struct tr_half){ e->snode, e->node, TR_REPLY, e->src, e->dst, (int64_t)e->t };
+	}
+	qsort(h, n, sizeof(*h), tr_cmp_half);
+	while (i < n) {
+		size_t a = i, r, end;
+
+		for (r = a; r < n && h[r].kind == TR_SENDREC && !tr_cmp3(h[r].s, h[r].c, h[r].srv,
+				h[a].s, h[a].c, h[a].srv) && h[r].cli == h[a].cli; r++)
+			;
+		for (end = r; end < n && !tr_cmp3(h[end].s, h[end].c, h[end].srv, h[a].s, h[a].c,
+				h[a].srv) && h[end].cli == h[a].cli; end++)
+			;
+		tr_bound_pair(&h[a], r - a, &h[r], end - r, &b[h[a].s][h[a].c]);
+		i = end;
+	}
+	free(h);
 }
 
 /* Move each node's events onto the lowest node's clock; say so on stdout. */
@@ -767,25 +789,13 @@ static void tr_align(struct tr_input *in)
 	int ref = -1;
 
 	memset(b, 0, sizeof(b));
-	qsort(in->ev, in->nev, sizeof(*in->ev), tr_cmp_t);
 	for (size_t i = 0; i < in->nev; i++) {
 		const struct tr_event *e = &in->ev[i];
 
-		if (e->node < 0 || e->node >= TR_NODES || e->snode < 0 || e->snode >= TR_NODES)
-			continue;
+		/* Parsed into range (tr_parse_line): no bounds check needed here. */
 		seen[e->node] = true;
-		/* One bound per (server, client) pair: found at its first request. */
-		if (e->kind == TR_SENDREC && e->snode != e->node) {
-			bool first = true;
-
-			for (size_t j = 0; j < i && first; j++)
-				first = !(in->ev[j].kind == TR_SENDREC && in->ev[j].node == e->node &&
-					  in->ev[j].src == e->src && in->ev[j].snode == e->snode &&
-					  in->ev[j].dst == e->dst);
-			if (first)
-				tr_bound_pair(in, e->node, e->dst, e->snode, e->src, &b[e->node][e->snode]);
-		}
 	}
+	tr_bounds_all(in, b);
 	for (int n = 0; n < TR_NODES && ref < 0; n++)
 		if (seen[n])
 			ref = n;
