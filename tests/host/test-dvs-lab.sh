@@ -112,6 +112,8 @@ bad set_twice "$t/set_twice/lab.conf:2: LAB_DVS is given twice (line 1)"
 # A relay works inside the DC: the node between two guests must have joined it.
 conf relay_dc 'dc[0]=A' 'g1[node]=1' 'g1[dc]=0' 'g1[link]=host:bridge' 'g2[node]=2' 'g2[dc]=0' 'g2[link]=host:bridge'
 bad relay_dc "$t/relay_dc/lab.conf:2: g1 and g2 share DC 0 with no link; host, linked to both, must join it to relay (host[dc]=0)"
+conf no_guest 'dc[0]=A' 'host[dc]=0'
+bad no_guest "$t/no_guest/lab.conf:1: no guest node (e.g. guest1[node]=1)"
 conf many 'g1[node]=0' 'g2[node]=x' 'g3[link]=g4'
 bad many "$t/many/lab.conf: 4 error(s); nothing was started"
 # A good lab passes lab.conf and stops only at the missing build.
