@@ -148,7 +148,7 @@ include proxies/proxies.mk
 # ---- guest root filesystem -------------------------------------------------
 rootfs: $(B)/rootfs.img
 
-$(B)/rootfs.img: rootfs/build-rootfs.sh rootfs/init net-setup/dvs-tap tools/demo-node0.sh tools/demo-node1.sh tools/demo-host.sh $(B)/tools/dvs $(B)/tools/dvs-ping $(B)/tools/dvs-svc $(B)/tools/dvs-bench $(B)/tools/dvs-proxy $(B)/tools/net-pingpong $(B)/lib/libdvk.so $(GUEST_TESTS) $(wildcard tests/guest/*.sh) tests/guest/run-guest-tests
+$(B)/rootfs.img: rootfs/build-rootfs.sh rootfs/init net-setup/dvs-tap $(B)/tools/dvs $(B)/tools/dvs-ping $(B)/tools/dvs-svc $(B)/tools/dvs-bench $(B)/tools/dvs-proxy $(B)/tools/net-pingpong $(B)/lib/libdvk.so $(GUEST_TESTS) $(wildcard tests/guest/*.sh) tests/guest/run-guest-tests
 	@rootfs/build-rootfs.sh $@ $(B)/rootfs $(B)
 
 # ---- the two README commands -------------------------------------------------

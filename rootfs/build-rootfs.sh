@@ -18,6 +18,9 @@ file -L "$busybox" 2>/dev/null | grep -q 'dynamically linked' &&
 rm -rf "$stage"
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,usr/lib/dvs-tests,usr/include/dvk,etc,proc,sys,dev,tmp,root,lib64,lib/x86_64-linux-gnu}
 cp "$busybox" "$stage/bin/busybox"
+# bash, for tools/dvs-lab start --host in the host VM (tests/run.sh).
+[ -x /bin/bash-static ] || { echo "build-rootfs: /bin/bash-static missing; install bash-static (make deps)" >&2; exit 1; }
+install -m755 /bin/bash-static "$stage/bin/bash"
 for applet in $("$busybox" --list-full); do
 	[ -e "$stage/$applet" ] || ln -s /bin/busybox "$stage/$applet"
 done
@@ -37,8 +40,6 @@ for t in sbin/tunctl bin/uml_mconsole sbin/tipc; do
 	done
 done
 install -m755 "$top/tests/guest/run-guest-tests" "$stage/usr/lib/dvs-tests/"
-mkdir -p "$stage/usr/lib/dvs"
-install -m755 "$top/tools/demo-node0.sh" "$top/tools/demo-node1.sh" "$top/tools/demo-host.sh" "$stage/usr/lib/dvs/"
 for t in "$b"/guest-tests/* "$top"/tests/guest/*.sh; do install -m755 "$t" "$stage/usr/lib/dvs-tests/"; done
 # libdvk for dynamically linked programs, with the libc it needs.
 install -m755 "$b/lib/libdvk.so.0" "$stage/usr/lib/"

@@ -396,18 +396,30 @@ count "$logs/test-dvs-lab-run.log"
 grep -q '^PASS: test-dvs-lab-run/stop-leaves-nothing' "$logs/test-dvs-lab-run.log" ||
 	result FAIL test-dvs-lab-run/finished "see $logs/test-dvs-lab-run.log"
 
-echo "== make demo's demo (tools/demo.sh): the host VM as node 0, a UML guest in it as node 1, over the bridge"
+echo "== make demo's demo (tools/demo.sh): the lab labs/demo, the host VM as node 0, a UML guest in it as node 1"
 log=$logs/demo.log
 start=$(date +%s)
-B=$B tools/demo.sh > "$log" 2>&1
+DVS_LAB_RUN=$work/demo-lab B=$B tools/demo.sh > "$log" 2>&1
 rc=$?
 echo "   the demo ran in $(( $(date +%s) - start )) s (exit $rc)"
 if [ $rc = 0 ] && grep -q "^\[node 0\] Done: node 1's client reached node 0's server" "$log" &&
 	grep -q '^\[node 1\]   --- 10 round trips' "$log" &&
-	[ "$(grep -c '^\[node 0\] server: received from endpoint' "$log")" = 3 ]; then
+	[ "$(grep -c '^\[node 0\] server: received from endpoint' "$log")" = 3 ] &&
+	[ "$(grep -c '^\[node 0\] server: request [0-9] from endpoint 32770 (client on node 1): replying$' "$log")" = 10 ]; then
 	result PASS demo/send-receive-and-sendrec-over-the-bridge
 else
 	result FAIL demo/send-receive-and-sendrec-over-the-bridge "exit $rc; see $log"
+fi
+# Run by dvs-lab: each node up, the link, both startups, node 1 halted, the
+# lab stopped with nothing left; its steps numbered in the order they print.
+steps=$(sed -En 's/^\[node [01]\] ([0-9]+)\. .*/\1/p' "$log" | tr '\n' ' ')
+if grep -q '^\[dvs-lab\] host (node 0): up' "$log" && grep -q '^\[dvs-lab\] guest1 (node 1): up' "$log" &&
+	grep -q '^\[dvs-lab\] link guest1 - host (bridge): up' "$log" && grep -q '^\[dvs-lab\] guest1: guest1.startup done' "$log" &&
+	grep -q "^\[node 0\]   *1 node1 .* -- " "$log" && [ "$steps" = "1 2 3 4 5 6 7 8 9 " ] &&
+	[ -z "$(ls -A "$work/demo-lab" 2>/dev/null)" ]; then
+	result PASS demo/a-lab-run-by-dvs-lab
+else
+	result FAIL demo/a-lab-run-by-dvs-lab "steps '$steps', left: $(ls "$work/demo-lab" 2>/dev/null); see $log"
 fi
 # What a class reads: each node called by one name on both sides, no shell noise.
 if grep -Eq '^\[node 1\] +0 node0 ' "$log" && grep -Eq '^\[node 0\] +1 node1 ' "$log" &&
@@ -416,12 +428,14 @@ if grep -Eq '^\[node 1\] +0 node0 ' "$log" && grep -Eq '^\[node 0\] +1 node1 ' "
 else
 	result FAIL demo/one-name-per-node-no-shell-noise "see $log"
 fi
-scan_kernel_log demo "$B/demo-vm.log"
+for f in "$B/demo-logs/vm.log" "$B/demo-logs/guest1.console.log"; do
+	[ -f "$f" ] && scan_kernel_log "demo-$(basename "$f" .log)" "$f" || result FAIL "demo/kept-$(basename "$f")" "no $f"
+done
 # The scene's message chart: both nodes' traces, as text and as an SVG.
 tev() { awk -v n="$1" -v k="$2" '$2 == n && $3 == k' "$B/demo-trace.txt" 2>/dev/null | wc -l; }
 if [ "$(tev 0 send)" = 3 ] && [ "$(tev 0 sendrec)" = 10 ] && [ "$(tev 1 reply)" = 10 ] &&
-	xmllint --noout "$B/demo-chart.svg" && grep -q "open $B/demo-chart.svg in a browser" "$log" &&
-	grep -q 'sendrec(0) +' "$log"; then
+	xmllint --noout "$B/demo-chart.svg" && grep -q "open ${B#"$top"/}/demo-chart.svg in a browser" "$log" &&
+	[ "$(grep -c 'sendrec(0) +' "$log")" = 10 ]; then
 	result PASS demo/message-chart-of-both-nodes
 else
 	result FAIL demo/message-chart-of-both-nodes "node 0: $(tev 0 send) sends, $(tev 0 sendrec) sendrecs; node 1: $(tev 1 reply) replies (want 3, 10, 10); see $B/demo-trace.txt, $log"
@@ -429,19 +443,20 @@ fi
 
 # The demo's --host mode, on Debian's kernels standing in for a laptop's:
 # dvk.ko built as demo.sh --host builds it (make -C host-mod against that
-# kernel's headers), then tools/demo-host.sh as root in the VM: the module
-# loaded, the scene, the module unloaded. The scene must be make demo's, line
-# for line (node lines in any order: the two nodes print concurrently; times,
-# pids and the kernel release aside).
+# kernel's headers), then, as root in the VM, tools/demo.sh --host --module
+# that dvk.ko from this tree (9p): dvs-lab start --host with the VM's own
+# kernel as node 0, the module loaded, the scene, the module unloaded. The
+# scene must be make demo's, line for line (node lines in any order: the
+# two nodes print concurrently; times, pids, paths and the release aside).
 scene() {	# scene LOG RELEASE
 	local rel
 	rel=$(printf '%s' "$2" | sed 's/[].+*^$[\/|]/\\&/g')
-	grep '^\[node [01]\]' "$1" | sed -E -e "s/$rel/REL/g" -e 's|/tmp/dvs-demo\.[A-Za-z0-9]+|/tmp|g' \
+	grep '^\[node [01]\]' "$1" | sed -E -e "s/$rel/REL/g" -e 's#/(tmp|lab)[^ ]*#PATH#g' \
 		-e 's/[0-9]+/N/g' | sort
 }
 demo_rel=$(B=$B tools/hostvm.sh release)
 for k in 6.1 6.12; do
-	echo "== tools/demo.sh --host on Debian's $k kernel (in the host VM): load dvk.ko, the scene, unload"
+	echo "== tools/demo.sh --host on Debian's $k kernel (in the host VM): dvs-lab start --host, the scene, dvk.ko unloaded"
 	rel=$(HOSTVM_KERNEL=$k B=$B tools/hostvm.sh release)
 	kdir=$(HOSTVM_KERNEL=$k B=$B tools/hostvm.sh kdir)
 	out=$B/host-mod/demo-host-$rel
@@ -449,15 +464,23 @@ for k in 6.1 6.12; do
 	make -s -C host-mod KDIR="$kdir" OUT="$top/$out" > "$logs/demo-host-$k-build.log" 2>&1 &&
 		result PASS "demo-host-$k/module-built-for-$rel" ||
 		result FAIL "demo-host-$k/module-built-for-$rel" "see $logs/demo-host-$k-build.log"
+	rm -rf "$work/demo-host-$k"
+	mkdir -p "$work/demo-host-$k"
 	start=$(date +%s)
-	HOSTVM_KERNEL=$k B=$B tools/hostvm.sh run --mem 1024 --timeout 600 --log "$log.vm" --module tun \
-		--add "$out/dvk.ko:/lib/modules/dvk/dvk.ko" \
-		--add "$B/kernel-main/linux:/usr/lib/dvs/linux" --add "$B/rootfs.img:/var/lib/dvs/root.img" \
-		-- /usr/lib/dvs/demo-host.sh /lib/modules/dvk/dvk.ko /usr/lib/dvs/linux /var/lib/dvs/root.img \
+	# In the VM: this tree at /src, the results in /out; busybox and bash-static.
+	HOSTVM_KERNEL=$k B=$B tools/hostvm.sh run --mem 1536 --timeout 600 --log "$log.vm" --module tun \
+		--share "$top:src" --share "$work/demo-host-$k:out" \
+		-- sh -c "mkdir -p /src /out && for t in src out; do mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 \$t /\$t || exit 1; done &&
+			cd /src && DVS_LAB_RUN=/tmp/lab DEMO_OUT=/out B=/src/${B#"$top"/} bash tools/demo.sh --host --module /src/${out#"$top"/}/dvk.ko &&
+			if lsmod | grep -q '^dvk '; then echo 'dvk.ko is still loaded'; exit 1; else echo '== dvk.ko unloaded'; fi &&
+			if ps -o args | grep -E '[d]vs-ping|[d]vs-proxy|[u]ml_dir=|[a]gent[.]sh'; then echo 'left running: above'; exit 1; fi &&
+			[ -z \"\$(ls -A /tmp/lab)\" ] && echo '== nothing of the lab is left'" \
 		> "$log" 2>&1
 	rc=$?
 	echo "   the demo ran in $(( $(date +%s) - start )) s (exit $rc)"
-	[ $rc = 0 ] && grep -q '^== dvk.ko unloaded' "$log" && result PASS "demo-host-$k/loaded-played-unloaded" ||
+	[ $rc = 0 ] && grep -q '^== dvk.ko unloaded' "$log" && grep -q '^== nothing of the lab is left' "$log" &&
+		grep -q "^\[node 0\] 1\. .*($rel)" "$log" &&
+		result PASS "demo-host-$k/loaded-played-unloaded" ||
 		result FAIL "demo-host-$k/loaded-played-unloaded" "exit $rc; see $log"
 	if [ -s "$log" ] && diff <(scene "$logs/demo.log" "$demo_rel") <(scene "$log" "$rel") > "$log.diff"; then
 		result PASS "demo-host-$k/the-scene-of-make-demo"
@@ -466,6 +489,8 @@ for k in 6.1 6.12; do
 	fi
 	tr -d '\r' < "$log.vm" > "$log.vm.txt" 2>/dev/null
 	scan_kernel_log "demo-host-$k" "$log.vm.txt"
+	f=$work/demo-host-$k/demo-logs/guest1.console.log
+	[ -f "$f" ] && scan_kernel_log "demo-host-$k-guest1" "$f" || result FAIL "demo-host-$k/kept-guest1.console.log" "no $f"
 done
 
 echo "== DKMS: dkms add and dkms build of make -C host-mod dkms-src's tree, for each of Debian's kernels"

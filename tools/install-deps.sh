@@ -7,7 +7,7 @@ pkgs=(
 	build-essential bc flex bison libelf-dev ccache xz-utils patch	# kernel build
 	linux-source-6.1 linux-source-6.12				# the guest kernel sources (KVER=6.1, 6.12)
 	zstd dwarves dkms						# Debian 6.12's vmlinuz; BTF for dvk.ko; dkms build
-	busybox-static e2fsprogs					# guest root filesystem
+	busybox-static bash-static e2fsprogs				# guest root filesystem (bash: dvs-lab in the host VM)
 	uml-utilities iproute2						# uml_mconsole, tunctl, uml_switch; tipc
 	python3 kmod cpio fakeroot file					# kernel build helpers
 	qemu-system-x86							# the host VM (tools/hostvm.sh)

@@ -4,7 +4,10 @@
 # its own, and leaves its output in DIR/out/ID.out and then its exit status
 # in DIR/out/ID.rc (renamed in whole, so dvs-lab never reads half of it).
 # DIR/req/ID.cancel (a request dvs-lab gave up on) kills that request and
-# what it started. Ends when DIR/stop appears. It looks ten times a second
+# what it started. Ends when DIR/stop appears, and kills first what its
+# requests left running (a startup's server), each request's session being
+# listed in DIR/sessions: on a real host (dvs-lab start --host) nothing of
+# the lab may outlive it, and dvk.ko cannot be unloaded while they run. It looks ten times a second
 # while requests come, and twice a second after 3 s without one (sixteen
 # idle guests of a lab cost little).
 # Plain sh: it runs in the guests, in the host VM and on a real host.
@@ -23,7 +26,7 @@ while [ ! -e "$d/stop" ]; do
 		idle=0
 		# Twice forked: a request that starts a daemon or runs long does not
 		# hold the agent, and init reaps it.
-		( (cd / && setsid sh -c 'echo $$ > "$1.pid"; exec sh "$1.sh"' sh "$d/out/$id" \
+		( (cd / && setsid sh -c 'echo $$ > "$1.pid"; echo $$ >> "$2/sessions"; exec sh "$1.sh"' sh "$d/out/$id" "$d" \
 			> "$d/out/$id.out" 2>&1 < /dev/null
 			echo $? > "$d/out/$id.rc.tmp" && mv "$d/out/$id.rc.tmp" "$d/out/$id.rc") &)
 	done
@@ -36,3 +39,4 @@ while [ ! -e "$d/stop" ]; do
 	done
 	if [ $idle -lt 30 ]; then sleep 0.1; else sleep 0.5; fi
 done
+for s in $(cat "$d/sessions" 2> /dev/null); do kill -9 "-$s" 2> /dev/null; done

@@ -22,7 +22,10 @@ ok() {	# ok NAME: PASS if the last command's condition held
 mkdir -p "$t/broken" "$t/one" "$t/two"
 printf '%s\n' 'LAB_HOST=none' 'dc[0]=A' 'g1[node]=1' 'g1[dc]=0' 'g1[mem]=64M' > "$t/broken/lab.conf"
 printf '%s\n' 'echo half done' 'exit 3' > "$t/broken/g1.startup"
-check startup_fails 1 "FAILED: g1.startup exited with status 3; its output:" "$lab" start "$t/broken"
+check startup_fails 1 "FAILED: g1.startup exited with status 3" "$lab" start "$t/broken"
+# Its lines were shown as they came, after the node's name, before the verdict.
+"$lab" start "$t/broken" 2>&1 | grep -E '^\[node 1\] half done$|FAILED' | tr '\n' '|' | grep -qx '\[node 1\] half done|\[dvs-lab\] FAILED: g1.startup exited with status 3|'
+ok $? startup-output-before-its-verdict
 [ -z "$(ls -A "$DVS_LAB_RUN" 2>/dev/null)" ] && ! pgrep -f "uml_dir=$DVS_LAB_RUN" > /dev/null
 ok $? failed-start-leaves-nothing "$(ls "$DVS_LAB_RUN")"
 
@@ -36,6 +39,24 @@ check node_fails_tail 1 "--- the tail of $DVS_LAB_RUN/nocopy/nodes/g1/console.lo
 ok $? failed-node-leaves-nothing
 
 cp "$t/broken/lab.conf" "$t/one/lab.conf"
+# What a startup leaves running (a server) is shown while the others' run.
+mkdir -p "$t/late"
+printf '%s\n' 'LAB_HOST=none' 'dc[0]=A' 'g1[node]=1' 'g1[dc]=0' 'g1[mem]=64M' 'dc[1]=B' 'g2[node]=2' 'g2[dc]=1' 'g2[mem]=64M' > "$t/late/lab.conf"
+printf '%s\n' 'echo g1 starts' '(sleep 2; echo late from g1) &' > "$t/late/g1.startup"
+printf '%s\n' 'sleep 4' 'echo g2 done' > "$t/late/g2.startup"
+"$lab" start "$t/late" > "$t/late.out" 2>&1
+grep -E '^\[node [12]\]|startup done|lab late is up' "$t/late.out" | sed -E 's/ \(.*//; s/: dvs-lab.*//' | tr '\n' '|' |
+	grep -qx '\[node 1\] g1 starts|\[dvs-lab\] g1: g1.startup done|\[node 1\] late from g1|\[node 2\] g2 done|\[dvs-lab\] g2: g2.startup done|\[dvs-lab\] lab late is up in [0-9.]* s|'
+ok $? startup-lines-as-they-come "$(cat "$t/late.out")"
+# exec's output comes as CMD prints it, not at its end.
+"$lab" exec --lab late g1 -- sh -c 'echo first; sleep 6; echo second' > "$t/exec.out" 2>&1 &
+sleep 3
+[ "$(cat "$t/exec.out")" = first ]
+ok $? exec-output-as-it-comes "$(cat "$t/exec.out")"
+wait
+[ "$(cat "$t/exec.out" | tr '\n' ' ')" = "first second " ]
+ok $? exec-output-whole "$(cat "$t/exec.out")"
+check stop_late 0 "lab late stopped" "$lab" stop --lab late
 cp "$t/broken/lab.conf" "$t/two/lab.conf"
 check start_one 0 "lab one is up" "$lab" start "$t/one"
 check start_two 0 "lab two is up" "$lab" start "$t/two"

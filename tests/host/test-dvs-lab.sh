@@ -19,6 +19,14 @@ done
 check start_no_dir 2 "start: which lab? (dvs-lab start DIR)" "$lab" start
 check start_bad_opt 2 "start: unknown option '--vm'" "$lab" start --vm x
 check start_no_conf 1 "$t: no lab.conf (see docs/lab.md)" "$lab" start "$t"
+check start_module_no_file 2 "start: --module needs a FILE (dvk.ko)" "$lab" start --module
+check trace_save_no_file 2 "trace: --save needs a FILE" "$lab" trace --save
+# make demo's script: its arguments (it runs labs/demo with this dvs-lab).
+demo=$(dirname "$lab")/demo.sh
+check demo_help 0 "tools/demo.sh --host --module DVK_KO" "$demo" --help
+check demo_bad_arg 2 "demo: unknown argument '--vm' (see --help)" "$demo" --vm
+check demo_module_no_host 2 "demo: --module is for --host" "$demo" --module /x/dvk.ko
+check demo_module_no_file 2 "demo: --module needs a FILE (dvk.ko)" "$demo" --host --module
 check exec_no_dashes 2 "exec: want NODE -- CMD" "$lab" exec g1 ls
 check exec_no_cmd 2 "exec: no command after --" "$lab" exec g1 --
 check exec_no_lab 1 "dvs-lab: no lab is running (dvs-lab start DIR)" "$lab" exec g1 -- ls
@@ -120,6 +128,14 @@ bad many "$t/many/lab.conf: 4 error(s); nothing was started"
 conf good '# comment' 'LAB_DESCRIPTION="two guests"   # with a comment' 'LAB_HOST=none' 'dc[0]=A' \
 	'g1[node]=1' 'g1[dc]=0' 'g1[link]=g2:tipc' 'g2[node]=2' 'g2[dc]=0'
 check good 1 "is missing: run make first" "$lab" start "$t/good"
+check start_module_vm 2 "start: --module is for --host (the VM's dvk.ko is make modules-debian's)" "$lab" start --module /x/dvk.ko "$t/good"
+check start_host_none 1 "start --host: this lab has no host node (LAB_HOST=none)" "$lab" start --host "$t/good"
+conf withhost 'dc[0]=A' 'host[dc]=0' 'g1[node]=1' 'g1[dc]=0' 'g1[link]=host:bridge'
+if [ "$(id -u)" = 0 ]; then
+	check start_host_no_module 1 "start --host: no /x/dvk.ko (tools/demo.sh --host builds it; or --module DVK_KO)" "$lab" start --host --module /x/dvk.ko "$t/withhost"
+else
+	check start_host_no_module 1 "start --host: run it as root" "$lab" start --host --module /x/dvk.ko "$t/withhost"
+fi
 printf '%s\n' 'check one' 'on g9' 'run true' 'check two' 'on g1' 'frob 1' 'status 300' 'check three' 'on g2' 'on g1' 'status 010' 'timeout 99999999999' > "$t/good/lab.check"
 check check_bad 1 "$t/good/lab.check:2: no node 'g9' in lab.conf (or 'lab')" "$lab" check "$t/good"
 check check_kw 1 "$t/good/lab.check:6: unknown keyword 'frob' (check, on, run, status, output, no-output, timeout)" "$lab" check "$t/good"
@@ -128,4 +144,28 @@ check check_norun 1 "$t/good/lab.check:8: check 'three' has no 'run COMMAND'" "$
 check check_two_on 1 "$t/good/lab.check:10: check 'three' has two 'on' lines" "$lab" check "$t/good"
 check check_timeout 1 "$t/good/lab.check:12: timeout: '99999999999' is not a number of seconds" "$lab" check "$t/good"
 check check_count 1 "$t/good/lab.check: 7 error(s); no check was run" "$lab" check "$t/good"
+
+# The node agent (plain sh, here): a request's output and status come back;
+# what a request leaves running (a startup's server) dies when the agent
+# stops, so that nothing of a lab outlives it on a real host (start --host).
+a=$t/agent
+mkdir -p "$a/req"
+sh "$(dirname "$lab")/lab-agent.sh" "$a" &
+agent=$!
+mark=dvs-lab-test-$$
+printf '%s\n' "echo started; sh -c 'sleep 300; :' $mark > /dev/null 2>&1 &" 'exit 7' > "$a/req/r1.sh"
+for _ in $(seq 100); do [ -e "$a/out/r1.rc" ] && break; sleep 0.05; done
+[ "$(cat "$a/out/r1.out" 2> /dev/null)" = started ] && [ "$(cat "$a/out/r1.rc" 2> /dev/null)" = 7 ] && pgrep -f "$mark" > /dev/null
+ok_agent=$?
+: > "$a/stop"
+for _ in $(seq 40); do kill -0 "$agent" 2> /dev/null || break; sleep 0.05; done
+sleep 0.2
+if [ $ok_agent = 0 ] && ! kill -0 "$agent" 2> /dev/null && ! pgrep -f "$mark" > /dev/null; then
+	echo "PASS: $prog/agent-stop-kills-what-requests-left"
+else
+	echo "FAIL: $prog/agent-stop-kills-what-requests-left (request ok: $ok_agent; left: $(pgrep -af "$mark"))"
+	for p in $(pgrep -f "$mark"); do kill -9 -- "-$(ps -o pgid= -p "$p" | tr -d ' ')"; done
+	kill "$agent" 2> /dev/null
+	failed=1
+fi
 exit $failed
