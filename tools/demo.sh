@@ -16,22 +16,28 @@
 # The chart, the trace and the lab's logs go to $DEMO_OUT (default build/).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
 B=${B:-build}
 [[ $B = /* ]] || B=$top/$B
+# (Paths given here are the caller's, not the tree's.)
 out=${DEMO_OUT:-$B}
+[[ $out = /* ]] || out=$PWD/$out
 lab=$top/tools/dvs-lab
 mode=vm ko=""
 while (($#)); do
 	case $1 in
 	--host) mode=host ;;
-	--module) ko=${2:-}; [ -n "$ko" ] || { echo "demo: --module needs a FILE (dvk.ko)" >&2; exit 2; }; shift ;;
+	--module)
+		ko=${2:-}
+		[ -n "$ko" ] || { echo "demo: --module needs a FILE (dvk.ko)" >&2; exit 2; }
+		[[ $ko = /* ]] || ko=$PWD/$ko
+		shift ;;
 	-h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "demo: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 	shift
 done
 [ -z "$ko" ] || [ "$mode" = host ] || { echo "demo: --module is for --host" >&2; exit 2; }
+cd "$top"
 # The lab's consoles and logs, kept when it stops (tests/run.sh reads them).
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -41,6 +47,8 @@ rm -rf "$DVS_LAB_LOGS" "$out/demo-trace.txt" "$out/demo-chart.svg" "$out/demo-ch
 
 if [ "$mode" = host ]; then
 	[ "$(id -u)" = 0 ] || { echo "demo --host: run it as root (it loads dvk.ko)" >&2; exit 1; }
+	! grep -q '^dvk ' /proc/modules || { echo "demo --host: dvk.ko is loaded already; rmmod it first" >&2; exit 1; }
+	[ -z "$ko" ] || [ -f "$ko" ] || { echo "demo --host: --module $ko: no such file" >&2; exit 1; }
 	if [ -z "$ko" ]; then
 		kdir=/lib/modules/$(uname -r)/build
 		[ -d "$kdir" ] || { echo "demo --host: no headers for $(uname -r) in $kdir (install linux-headers-$(uname -r))" >&2; exit 1; }

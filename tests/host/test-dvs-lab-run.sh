@@ -63,6 +63,23 @@ check start_two 0 "lab two is up" "$lab" start "$t/two"
 check two_labs 1 "several labs are running" "$lab" exec g1 -- true
 check lab_opt 0 "on g1" "$lab" exec --lab two g1 -- sh -c 'echo on $(hostname)'
 check args_kept 0 "[a b] [\$x] ['q'] []" "$lab" exec --lab one g1 -- sh -c 'for a; do printf "[%s] " "$a"; done' - 'a b' '$x' "'q'" ''
+# exec passes CMD's output on byte for byte: a NUL, no newline added.
+[ "$("$lab" exec --lab one g1 -- printf 'a\000b' | od -An -c | tr -d ' ')" = 'a\0b' ] &&
+	[ "$("$lab" exec --lab one g1 -- printf x | od -An -c | tr -d ' ')" = x ]
+ok $? exec-output-byte-for-byte "$("$lab" exec --lab one g1 -- printf 'a\000b' | od -An -c)"
+# An exec stopped (a signal, a closed pipe) withdraws its request: nothing
+# it asked for runs on there.
+"$lab" exec --lab one g1 -- sh -c 'sleep 41; :' > /dev/null 2>&1 &
+sleep 2
+kill -TERM $!
+wait $!
+rc=$?
+start=$(date +%s)
+"$lab" exec --lab one --timeout 30 g1 -- yes 2> /dev/null | head -n 2 > "$t/yes.out"
+[ $rc = 130 ] && [ "$(tr '\n' ' ' < "$t/yes.out")" = "y y " ] && [ $(( $(date +%s) - start )) -le 10 ]
+ok $? exec-stopped-returns "term: exit $rc; pipe: '$(head -c 20 "$t/yes.out")' after $(( $(date +%s) - start )) s"
+sleep 1
+check exec_stopped_withdrawn 0 "left: 0 0" "$lab" exec --lab one g1 -- sh -c 'echo "left: $(ps | grep -c "[s]leep 41") $(ps | grep -c "[y]es$")"'
 start=$(date +%s)
 check exec_timeout 124 "g1 did not answer in 2 s" "$lab" exec --lab one --timeout 2 g1 -- sleep 40
 [ $(( $(date +%s) - start )) -le 5 ]

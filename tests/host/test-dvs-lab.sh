@@ -10,7 +10,7 @@ t=$(mktemp -d /tmp/test-dvs-lab.XXXXXX)
 trap 'rm -rf "$t"' EXIT
 export DVS_LAB_RUN=$t/run B=$t/no-build
 
-check help 0 "start [--host] DIR" "$lab" --help
+check help 0 "start [--host [--module DVK_KO]] DIR" "$lab" --help
 check no_verb 2 "usage: dvs-lab VERB" "$lab"
 check bad_verb 2 "dvs-lab: unknown verb 'go'" "$lab" go
 for v in start status exec console halt trace check stop; do
@@ -132,7 +132,7 @@ check start_module_vm 2 "start: --module is for --host (the VM's dvk.ko is make 
 check start_host_none 1 "start --host: this lab has no host node (LAB_HOST=none)" "$lab" start --host "$t/good"
 conf withhost 'dc[0]=A' 'host[dc]=0' 'g1[node]=1' 'g1[dc]=0' 'g1[link]=host:bridge'
 if [ "$(id -u)" = 0 ]; then
-	check start_host_no_module 1 "start --host: no /x/dvk.ko (tools/demo.sh --host builds it; or --module DVK_KO)" "$lab" start --host --module /x/dvk.ko "$t/withhost"
+	check start_host_no_module 1 "start --host: --module /x/dvk.ko: no such file" "$lab" start --host --module /x/dvk.ko "$t/withhost"
 else
 	check start_host_no_module 1 "start --host: run it as root" "$lab" start --host --module /x/dvk.ko "$t/withhost"
 fi
@@ -146,26 +146,34 @@ check check_timeout 1 "$t/good/lab.check:12: timeout: '99999999999' is not a num
 check check_count 1 "$t/good/lab.check: 7 error(s); no check was run" "$lab" check "$t/good"
 
 # The node agent (plain sh, here): a request's output and status come back;
-# what a request leaves running (a startup's server) dies when the agent
-# stops, so that nothing of a lab outlives it on a real host (start --host).
+# what requests leave running (a startup's server) dies when the agent
+# stops, so that nothing of a lab outlives it on a real host (start --host);
+# nothing else does, even in the same process group.
 a=$t/agent
 mkdir -p "$a/req"
 sh "$(dirname "$lab")/lab-agent.sh" "$a" &
 agent=$!
 mark=dvs-lab-test-$$
-printf '%s\n' "echo started; sh -c 'sleep 300; :' $mark > /dev/null 2>&1 &" 'exit 7' > "$a/req/r1.sh"
-for _ in $(seq 100); do [ -e "$a/out/r1.rc" ] && break; sleep 0.05; done
-[ "$(cat "$a/out/r1.out" 2> /dev/null)" = started ] && [ "$(cat "$a/out/r1.rc" 2> /dev/null)" = 7 ] && pgrep -f "$mark" > /dev/null
+sh -c 'sleep 300; :' "$mark-outsider" &
+outsider=$!
+for r in r1 r2; do
+	printf '%s\n' "echo started $r; sh -c 'sleep 300; :' $mark-$r > /dev/null 2>&1 &" 'exit 7' > "$a/req/$r.sh"
+done
+for _ in $(seq 100); do [ -e "$a/out/r1.rc" ] && [ -e "$a/out/r2.rc" ] && break; sleep 0.05; done
+[ "$(cat "$a/out/r1.out" "$a/out/r2.out" 2> /dev/null)" = "started r1
+started r2" ] && [ "$(cat "$a/out/r1.rc" "$a/out/r2.rc" 2> /dev/null)" = "7
+7" ] && [ "$(pgrep -fc "$mark-r")" = 2 ]
 ok_agent=$?
 : > "$a/stop"
-for _ in $(seq 40); do kill -0 "$agent" 2> /dev/null || break; sleep 0.05; done
+for _ in $(seq 100); do kill -0 "$agent" 2> /dev/null || break; sleep 0.05; done
 sleep 0.2
-if [ $ok_agent = 0 ] && ! kill -0 "$agent" 2> /dev/null && ! pgrep -f "$mark" > /dev/null; then
+if [ $ok_agent = 0 ] && ! kill -0 "$agent" 2> /dev/null && ! pgrep -f "$mark-r" > /dev/null && kill -0 "$outsider"; then
 	echo "PASS: $prog/agent-stop-kills-what-requests-left"
 else
-	echo "FAIL: $prog/agent-stop-kills-what-requests-left (request ok: $ok_agent; left: $(pgrep -af "$mark"))"
-	for p in $(pgrep -f "$mark"); do kill -9 -- "-$(ps -o pgid= -p "$p" | tr -d ' ')"; done
+	echo "FAIL: $prog/agent-stop-kills-what-requests-left (requests ok: $ok_agent; left: $(pgrep -af "$mark-r"))"
+	for p in $(pgrep -f "$mark-r"); do kill -9 -- "-$(ps -o pgid= -p "$p" | tr -d ' ')"; done
 	kill "$agent" 2> /dev/null
 	failed=1
 fi
+pkill -f "$mark-outsider"
 exit $failed
