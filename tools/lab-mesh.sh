@@ -18,7 +18,10 @@ mkdir -p "$dir/shared/usr/local/bin"
 	i=1
 	while [ $i -le "$n" ]; do
 		echo "g$i[node]=$i"
-		echo "g$i[mem]=64M"
+		# 96M, not less: a guest's kernel runs at most about 2 threads per MiB
+		# (64 KiB stacks), and a proxy of 15 links, the kernel's own threads
+		# and a check's forks left a 64M guest none ("can't fork").
+		echo "g$i[mem]=96M"
 		echo "g$i[dc]=0"
 		j=$((i + 1))
 		while [ $j -le "$n" ]; do echo "g$i[link]=g$j:tcp"; j=$((j + 1)); done
