@@ -71,6 +71,7 @@ struct dvk_wait {
 	struct task_struct *task;
 	bool done;
 	bool no_notify;
+	bool awaits_reply;	/* a local sendrec: only it takes a reply */
 	int rcode;
 	struct dvk_message msg;
 };

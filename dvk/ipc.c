@@ -302,7 +302,7 @@ static long dvk_do_send(int call, s32 dst_ep, struct dvk_message *m, long timeou
 {
 	bool rec = call == DVK_SENDREC;
 	struct dvk_proc *p, *dst;
-	struct dvk_wait w = { .no_notify = rec };
+	struct dvk_wait w = { .no_notify = rec, .awaits_reply = rec };
 	bool killable;
 	struct dvk_dc *dc;
 	unsigned long replay_until = 0;
@@ -538,8 +538,9 @@ EXPORT_SYMBOL_GPL(dvk_rcvrqst);
  * @timeout_ms: checked as for the other calls, otherwise unused (kept in
  *	the call for the original's interface).
  *
- * Return: 0, EDVSPROCSTS (the client is not waiting for our reply), or
- * the destination errors of dvk_send().
+ * Return: 0, EDVSPROCSTS (the client is not waiting for our reply in a
+ * sendrec: a receive from us is not, nor is a later call after its sendrec
+ * timed out), or the destination errors of dvk_send().
  */
 long dvk_reply(s32 dst_ep, const struct dvk_message *m, long timeout_ms)
 {
@@ -561,7 +562,12 @@ long dvk_reply(s32 dst_ep, const struct dvk_message *m, long timeout_ms)
 	r.m_source = p->usr.p_endpoint;
 	if (dst->usr.p_rts_flags & DVK_REMOTE)
 		return dvk_ipc_leave(dc, dvk_rmt_reply_locked(dc, p, dst, &r));
-	if (!dvk_takes_from(dst, p->usr.p_endpoint) || dst->usr.p_getfrom != p->usr.p_endpoint)
+	/*
+	 * Only a sendrec waiting for us: a receive from us is not one, and a
+	 * late reply to a sendrec that timed out must not answer it.
+	 */
+	if (!dvk_takes_from(dst, p->usr.p_endpoint) || dst->usr.p_getfrom != p->usr.p_endpoint ||
+	    !dst->wait || !dst->wait->awaits_reply)
 		return dvk_ipc_leave(dc, EDVSPROCSTS);
 	p->usr.p_lclsent++;
 	dvk_deliver_locked(dst, &r);

@@ -117,6 +117,44 @@ static int child_user_client(void *arg)
 	return 0;
 }
 
+/*
+ * A server that takes one request and answers it late, once its client has
+ * given up (its sendrec timed out) and is in a receive from this server.
+ */
+static int child_late_server(void *arg)
+{
+	int cli = *(int *)arg;
+	struct dvk_message m;
+
+	C_EQ(dvk_wait4bind_T(DVK_WAIT_BIND, DVK_SELF, 5000) > 0, 1);
+	C_EQ(dvk_receive_T(DVK_ANY, &m, 5000), 0);
+	C_EQ(m.m_source, cli);
+	usleep(800 * 1000);	/* the client's sendrec gives up at 200 ms */
+	C_EQ(t_wait_flags(T_DC, CLI, DVK_RECEIVING), 1);
+	/* A receive from us is not a sendrec waiting for our reply. */
+	C_EQ(dvk_reply_T(cli, &m, 0), EDVSPROCSTS);
+	return 0;
+}
+
+/* A late reply answers nothing: not a later receive from the replier. */
+static void late_reply_refused(void)
+{
+	struct dvk_message m = msg(1, 7);
+	int srv, cli;
+	pid_t s;
+
+	t_up();
+	cli = dvk_bind(T_DC, CLI);
+	s = t_fork(child_late_server, &cli);
+	srv = dvk_lclbind(T_DC, s, SRV);
+	T_TRUE(t_wait_flags(T_DC, SRV, DVK_RECEIVING));
+	T_EQ(dvk_sendrec_T(srv, &m, 200), EDVSTIMEDOUT);
+	/* Nothing comes: the receive ends when the server, refused, exits. */
+	T_EQ(dvk_receive_T(srv, &m, 5000), EDVSSRCDIED);
+	T_EQ(t_join(s), 0);
+	t_down();
+}
+
 static void sendrec_reply(void)
 {
 	int n = 4, srv, cli;
@@ -897,6 +935,7 @@ int main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	T_RUN(send_receive_both_orders);
 	T_RUN(sendrec_reply);
+	T_RUN(late_reply_refused);
 	T_RUN(receive_from_one_source);
 	T_RUN(bad_endpoints);
 	T_RUN(timeouts_leave_nothing);
