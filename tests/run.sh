@@ -492,7 +492,7 @@ EOF
 	start=$(date +%s)
 	HOSTVM_KERNEL=$k B=$B tools/hostvm.sh run --mem 1536 --timeout 600 --log "$log.vm" --module tun \
 		--share "$top:src" --share "$work/demo-host-$k:out" \
-		-- sh -c 'mkdir -p /src /out && for t in src out; do mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 $t /$t || exit 1; done && sh /out/vm.sh' \
+		-- sh /out/vm.sh \
 		> "$log" 2>&1
 	rc=$?
 	echo "   the demo ran in $(( $(date +%s) - start )) s (exit $rc)"

@@ -72,7 +72,6 @@ trap '"$lab" stop --lab demo > /dev/null 2>&1' EXIT
 # The chart's events, taken while both nodes are up.
 "$lab" trace --lab demo --save "$out/demo-trace.txt" --svg "$out/demo-chart.svg" > "$out/demo-chart.txt" 2>&1 ||
 	echo "demo: no message chart: $(tail -n 1 "$out/demo-chart.txt")" >&2
-node1() { sed 's/^/[node 1] /'; }
 node0() { sed 's/^/[node 0] /'; }
 
 printf '\n9. Node 1 halts; what node 0 knows then (its link to node 1 is down, '"'--'"'):\n' | node0

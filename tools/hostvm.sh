@@ -59,9 +59,9 @@ run options:
                     modules are whatever --add brings (not with --module)
   --timeout SEC     whole-run limit (default 600)
   --log FILE        save the complete console log (kernel messages included)
-  --share DIR:TAG   share host directory DIR read-write over 9p (virtio); inside:
-                    mount -t 9p -o trans=virtio,version=9p2000.L TAG /MNT (with
-                    Debian's kernel, its 9p modules are added and loaded first)
+  --share DIR:TAG   share host directory DIR read-write over 9p (virtio), mounted
+                    at /TAG inside before CMD runs (with Debian's kernel, its 9p
+                    modules are added and loaded first)
 Environment: B, HOSTVM_KERNEL (6.1, 6.12 or 6.12-rt; default 6.1), HOSTVM_DIR,
 HOSTVM_ACCEL (default tcg; kvm).
 EOF
@@ -256,8 +256,13 @@ run() {
 	done
 	((${#mods[@]} == 0)) || add_modules "$x" "${mods[@]}"
 	{
-		# The 9p modules first, so the command can mount its shares.
+		# The 9p modules, then the shares, then the command.
 		((${#shares[@]} == 0)) || [[ -n $kernel ]] || echo "modprobe -a virtio_pci 9pnet_virtio 9p"
+		for a in "${shares[@]}"; do
+			tag=${a##*:}
+			echo "mkdir -p /$tag && mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 $tag /$tag ||" \
+				"{ echo 'hostvm: cannot mount share $tag at /$tag'; exit 1; }"
+		done
 		shquote "$@"
 	} >"$x/etc/dvs-cmd"
 	# Two newc archives, concatenated (the kernel unpacks both): the base tree,
