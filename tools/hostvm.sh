@@ -285,7 +285,11 @@ run() {
 	# meanwhile. With RDRAND (RANDOM_TRUST_CPU=y) the pool is ready at boot.
 	cpu=(-cpu qemu64,+rdrand)
 	[[ $accel = kvm ]] && cpu=(-cpu host)
-	local cmdline="console=ttyS0 console_msg_format=syslog rdinit=/sbin/init panic=-1 dvs.run=cmd ${append[*]}"
+	# tsc=unstable: under TCG the clocksource watchdog may find the TSC skewed
+	# mid-run and switch sched_clock's static key while other vCPUs run the
+	# code being patched; Debian's 6.12 then died of "Oops: int3" in
+	# sched_clock_cpu (once, stop 19). Unstable from boot, the key never flips.
+	local cmdline="console=ttyS0 console_msg_format=syslog rdinit=/sbin/init panic=-1 tsc=unstable dvs.run=cmd ${append[*]}"
 	: >"$tmp/console"
 	qemu-system-x86_64 -accel "$accel" "${cpu[@]}" -machine pc -m "$mem" -smp "$smp" \
 		-nodefaults -display none -no-reboot -kernel "$kernel" \
