@@ -137,6 +137,11 @@ $(B)/host-tests/%: tests/host/%.c $(LIB_SRCS) $(ABI_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(SAN_CFLAGS) $< $(LIB_SRCS) -o $@
 
+# The in-guest programs' harness, tested on the build host.
+$(B)/host-tests/test_harness: tests/host/test_harness.c tests/guest/test_util.c tests/guest/test_util.h $(LIB_SRCS) $(ABI_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -Itests/guest $< tests/guest/test_util.c $(LIB_SRCS) -o $@
+
 # The bridge driver's test: its scripted host end (the guest end is tests/guest/bridge_dev.c).
 $(B)/test-helpers/bridge_host: tests/bridge/bridge_host.c tests/bridge/bridge_frame.h $(ABI_HDRS)
 	@mkdir -p $(@D)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <dvk/libdvk.h>
 #include "test_util.h"
 
@@ -35,6 +37,53 @@ void t_check_eq(const char *file, int line, const char *expr, long got, long wan
 		       want, t_name(want));
 }
 
+/* The children t_fork started and no t_join has reaped (this process's). */
+static pid_t t_children[256];
+static int t_nchildren;
+
+static void t_forget(pid_t pid)
+{
+	for (int i = 0; i < t_nchildren; i++)
+		if (t_children[i] == pid) {
+			t_children[i] = t_children[--t_nchildren];
+			return;
+		}
+}
+
+/* Still ours (running, or a zombie)? Reaped by a plain waitpid, it is not. */
+static bool t_is_child(pid_t pid)
+{
+	siginfo_t si;
+
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0;
+}
+
+/* Forget the children reaped outside t_join (tests/guest/test_fuzz.c's). */
+static void t_prune_children(void)
+{
+	for (int i = t_nchildren - 1; i >= 0; i--)
+		if (!t_is_child(t_children[i]))
+			t_children[i] = t_children[--t_nchildren];
+}
+
+/*
+ * A failed case may leave children blocked in a call or looping: they are
+ * killed and reaped, so the next case starts without them.
+ */
+static void t_kill_children(void)
+{
+	for (int i = 0; i < t_nchildren; i++) {
+		pid_t pid = t_children[i];
+
+		if (!t_is_child(pid))
+			continue;
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		printf("  killed child %d, left running by the failed case\n", (int)pid);
+	}
+	t_nchildren = 0;
+}
+
 void t_run(const char *name, void (*fn)(void))
 {
 	fflush(stdout);
@@ -43,6 +92,7 @@ void t_run(const char *name, void (*fn)(void))
 		printf("PASS: %s/%s\n", t_prog, name);
 		t_passed++;
 	} else {
+		t_kill_children();
 		printf("FAIL: %s/%s\n", t_prog, name);
 		t_failed++;
 	}
@@ -76,11 +126,9 @@ unsigned int t_doors(void)
 	return s ? (unsigned int)strtoul(s, NULL, 0) : DVS_IPC;
 }
 
-#include <signal.h>
 #include <sys/select.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/wait.h>
 
 struct dc_usr t_dc0 = {
 	.dc_dcid = T_DC, .dc_nr_procs = 221, .dc_nr_tasks = 35, .dc_nr_sysprocs = 64,
@@ -123,13 +171,19 @@ pid_t t_fork(int (*fn)(void *), void *arg)
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		int rc = fn(arg);
+		int rc;
 
+		t_nchildren = 0;	/* the parent's, not ours to kill */
+		rc = fn(arg);
 		fflush(stdout);
 		_exit(rc);
 	}
 	if (pid < 0)
 		t_fail(__FILE__, __LINE__, "fork failed");
+	if (t_nchildren == (int)(sizeof(t_children) / sizeof(t_children[0])))
+		t_prune_children();
+	if (t_nchildren < (int)(sizeof(t_children) / sizeof(t_children[0])))
+		t_children[t_nchildren++] = pid;
 	return pid;
 }
 
@@ -139,6 +193,7 @@ int t_join(pid_t pid)
 
 	if (waitpid(pid, &st, 0) != pid)
 		return -1;
+	t_forget(pid);
 	if (WIFSIGNALED(st))
 		return 1000 + WTERMSIG(st);
 	return WEXITSTATUS(st);
@@ -148,7 +203,10 @@ int t_join_signal(pid_t pid)
 {
 	int st;
 
-	if (waitpid(pid, &st, 0) != pid || !WIFSIGNALED(st))
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	t_forget(pid);
+	if (!WIFSIGNALED(st))
 		return -1;
 	return WTERMSIG(st);
 }
