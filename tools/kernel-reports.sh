@@ -13,9 +13,10 @@ kernel_reports='WARNING:|BUG:|KASAN|UBSAN|Oops|Kernel panic|general protection|p
 #
 # A report is outside DVK code only when KCSAN printed both accesses (not
 # "race at unknown origin": the other side may be ours), the report is
-# whole (its "Reported by" line came before the next report), and neither
-# its title nor any stack frame in it names dvk.ko ("[dvk" after a frame) or
-# a dvk_ function. The SMP KCSAN kernel runs the whole kernel instrumented,
+# whole (its "Reported by" line came before the next report, nothing was
+# dropped, and each access has at least one stack frame under it: a log
+# level that hides frames hides ours too), and neither its title nor any
+# stack frame in it names dvk.ko ("[dvk" after a frame) or a dvk_ function. The SMP KCSAN kernel runs the whole kernel instrumented,
 # and in 3 fresh CI runs it twice reported benign races of the core kernel
 # (atkbd's probe; a page's flags in __filemap_get_folio against do_set_pte's
 # plain test_bit). A race involving DVK code always fails the run.
@@ -27,16 +28,27 @@ kcsan_outside_dvk() {
 			if (line[i] !~ /BUG: KCSAN: /)
 				continue
 			ours = line[i] ~ /[^A-Za-z0-9_]dvk_|\[dvk/
-			unknown = 0; whole = 0
+			unknown = 0; whole = 0; dropped = 0; accesses = 0; bare = 0; frames = 0
 			for (j = i + 1; j <= NR && j <= i + 400; j++) {
 				if (line[j] ~ /BUG: KCSAN: /)
 					break
 				if (line[j] ~ /race at unknown origin/)
 					unknown = 1
-				if (line[j] ~ /\+0x[0-9a-f]+\/0x[0-9a-f]+/ && line[j] ~ /[^A-Za-z0-9_]dvk_|\[dvk/)
-					ours = 1
+				if (line[j] ~ /messages dropped/)
+					dropped = 1
+				if (line[j] ~ / to 0x[0-9a-f]+ of [0-9]+ bytes by .* on cpu [0-9]+:/) {
+					bare += frames == 0 && accesses > 0
+					accesses++
+					frames = 0
+				}
+				if (line[j] ~ /\+0x[0-9a-f]+\/0x[0-9a-f]+/) {
+					frames++
+					if (line[j] ~ /[^A-Za-z0-9_]dvk_|\[dvk/)
+						ours = 1
+				}
 				if (line[j] ~ /Reported by Kernel Concurrency Sanitizer on:/) {
-					whole = 1
+					bare += frames == 0
+					whole = accesses == 2 && !bare && !dropped
 					break
 				}
 			}
@@ -46,4 +58,18 @@ kcsan_outside_dvk() {
 		for (i = 1; i <= NR; i++)
 			print line[i]
 	}'
+}
+
+# scan_copy LOG COPY: COPY is LOG as kcsan_outside_dvk leaves it, to grep for
+# $kernel_reports (into a file, not a pipe: grep -q would end it early).
+# Fails, saying why, if LOG cannot be read or scanned: a run fails on that.
+scan_copy() {
+	if [[ ! -r $1 ]]; then
+		echo "cannot read $1"
+		return 1
+	fi
+	if ! kcsan_outside_dvk < "$1" > "$2"; then
+		echo "cannot scan $1 into $2"
+		return 1
+	fi
 }

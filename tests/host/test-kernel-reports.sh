@@ -43,7 +43,8 @@ report() {
 # OUTSIDE are set aside.
 expect() {
 	local name=$1 want_fail=$2 want_out=$3 fail out
-	kcsan_outside_dvk > "$tmp/out"
+	cat > "$tmp/log"
+	scan_copy "$tmp/log" "$tmp/out" || echo "  scan_copy failed"
 	fail=$(grep -Ec "$kernel_reports" "$tmp/out")
 	out=$(grep -c 'kcsan-outside-dvk: data-race in ' "$tmp/out")
 	if [ "$fail" = "$want_fail" ] && [ "$out" = "$want_out" ]; then
@@ -75,4 +76,20 @@ report "$core_a" "$core_b" cut | expect report_cut_short_fails 1 0
 # A report cut short by the next one is not whole.
 { report "$core_a" "$core_b" cut; report "$core_a" "$core_b"; } | expect cut_then_whole 1 1
 printf '%s\n' 'dvk: up' 'BUG: kernel NULL pointer dereference' | expect other_reports_unchanged 1 0
+# A report not printed whole cannot show that DVK code is absent.
+{ report "$core_a" "$core_b" | grep -v '^<4>'; } | expect no_frames_printed_fails 1 0
+{ report "$core_a" "$core_b" | sed '/read to 0x/,/Reported by/{/+0x/d}'; } | expect second_access_without_frames_fails 1 0
+{ report "$core_a" "$core_b" | sed '/read to 0x/a <4>[   15.128300] ** 16 printk messages dropped **'; } |
+	expect messages_dropped_fails 1 0
+# The whole log is read, however long (grep -q on a pipe once ended it).
+{ echo '<4>[    1.000000] WARNING: CPU: 0 PID: 1 at kernel/x.c:1 f+0x1/0x2'; yes '<6>[    1.000000] filler' | head -20000; } |
+	expect long_log_warning_on_line_1 1 0
+# A log that cannot be read fails, saying so.
+if ! why=$(scan_copy "$tmp/no-such-log" "$tmp/out") && [ "$why" = "cannot read $tmp/no-such-log" ]; then
+	echo "PASS: kernel-reports/unreadable_log_fails"
+else
+	echo "FAIL: kernel-reports/unreadable_log_fails"
+	echo "  scan_copy said '$why'"
+	failed=1
+fi
 exit $failed
