@@ -12,7 +12,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 size=${ROOTFS_SIZE:-128M}
 busybox=/bin/busybox
 [ -x "$busybox" ] || { echo "build-rootfs: $busybox missing; install busybox-static (make deps)" >&2; exit 1; }
-file -L "$busybox" 2>/dev/null | grep -q 'dynamically linked' &&
+[[ $(file -L "$busybox" 2>/dev/null) == *'dynamically linked'* ]] &&
 	{ echo "build-rootfs: $busybox is not static; install busybox-static" >&2; exit 1; }
 
 rm -rf "$stage"

@@ -546,7 +546,7 @@ for k in 6.1 6.12 6.12-rt; do
 	ko=$work/dkmstree/dvk/$ver/$rel/x86_64/module/dvk.ko
 	echo "--- dkms build for $rel" >> "$logs/dkms.log"
 	if dkms build "${dkms_opts[@]}" -k "$rel" --kernelsourcedir "$kdir" >> "$logs/dkms.log" 2>&1 &&
-		modinfo -F vermagic "$ko" 2>> "$logs/dkms.log" | grep -q "^$rel "; then
+		[[ $(modinfo -F vermagic "$ko" 2>> "$logs/dkms.log") == "$rel "* ]]; then
 		result PASS "dkms/build-$k"
 	else
 		result FAIL "dkms/build-$k" "see $logs/dkms.log"
