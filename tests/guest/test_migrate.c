@@ -5,7 +5,8 @@
  * node 1 while a local client keeps calling it, comes from node 1 to a
  * local process, a request refused in flight is replayed (never served
  * twice), a busy server cannot start, an uncommitted migration rolls back
- * on its own, and the bad arguments.
+ * on its own, and the bad arguments. Last, `dvs migrate agent` refuses a
+ * caller with a user's rights.
  */
 #include <limits.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <dvk/libdvk.h>
+#include "../../tools/dvs-migrate.h"
 #include "test_util.h"
 
 const char *t_prog = "test_migrate";
@@ -425,6 +427,78 @@ static void endless_refusals_bounded(void)
 	t_down();
 }
 
+#define AGENTS		10	/* node 0's agent: slot 10, a system slot */
+#define USER_NR		40	/* 40 + nr_tasks 35 >= nr_sysprocs 64: a user slot */
+#define SYS_NR		5
+
+static int agent(void *arg)
+{
+	(void)arg;
+	execl("/usr/bin/dvs", "dvs", "migrate", "agent", "--dc", "0", "--agents", "10", (char *)NULL);
+	return 127;
+}
+
+/* A request to the agent, as the caller's binding; the agent's answer. */
+static long ask_agent(int ep, int oper, int target)
+{
+	struct dvk_message m = { .m_type = DVS_MIGR_RQ };
+	long r;
+
+	m.m_u.m7.i1 = oper;
+	m.m_u.m7.i2 = target;
+	m.m_u.m7.i3 = RNODE;
+	r = dvk_sendrec_T(ep, &m, 5000);
+	return r ? r : m.m_u.m7.i1;
+}
+
+/*
+ * The agent does a node's part of a migration for a caller with more than
+ * a user's rights only (tools/dvs-migrate.c agent_may()): a user binding
+ * gets EDVSPERM and changes nothing; a system binding is served.
+ */
+static void agent_refuses_user_rights(void)
+{
+	struct proc_usr p;
+	struct priv_usr pv;
+	pid_t ag, srv;
+	int aep, sep, me;
+
+	up_with_node1();
+	srv = t_fork(server, NULL);
+	ag = t_fork(agent, NULL);
+	T_TRUE(t_wait_flags(T_DC, SRV_NR, DVK_RECEIVING));
+	T_TRUE(t_wait_flags(T_DC, AGENTS, DVK_RECEIVING));
+	T_EQ(dvk_getprocinfo(T_DC, AGENTS, &p), 0);
+	aep = p.p_endpoint;
+	T_EQ(dvk_getprocinfo(T_DC, SRV_NR, &p), 0);
+	sep = p.p_endpoint;
+
+	me = dvk_bind(T_DC, USER_NR);
+	T_TRUE(me >= 0);
+	T_EQ(dvk_getpriv(T_DC, me, &pv), 0);
+	T_EQ(pv.priv_level, DVK_USER_PRIV);
+	T_EQ(ask_agent(aep, DVK_MIGR_START, sep), EDVSPERM);
+	T_EQ(ask_agent(aep, DVK_MIGR_ROLLBACK, sep), EDVSPERM);
+	T_EQ(ask_agent(aep, DVS_MIGR_PING, 0), EDVSPERM);
+	T_EQ(dvk_getprocinfo(T_DC, SRV_NR, &p), 0);
+	T_EQ(p.p_endpoint, sep);
+	T_EQ(p.p_rts_flags & DVK_MIGRATING, 0);
+	T_EQ(dvk_unbind(T_DC, me), 0);
+
+	me = dvk_bind(T_DC, SYS_NR);
+	T_TRUE(me >= 0);
+	T_EQ(dvk_getpriv(T_DC, me, &pv), 0);
+	T_TRUE(pv.priv_level != DVK_USER_PRIV);
+	T_EQ(ask_agent(aep, DVS_MIGR_PING, 0), 0);
+	T_EQ(dvk_unbind(T_DC, me), 0);
+
+	kill(ag, SIGKILL);
+	T_EQ(t_join(ag), 1000 + SIGKILL);
+	T_EQ(dvk_unbind(T_DC, sep), 0);
+	T_EQ(t_join(srv), 0);		/* it served nobody */
+	t_down();
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -436,5 +510,6 @@ int main(void)
 	T_RUN(process_dies_mid_migration);
 	T_RUN(node_lost_mid_migration);
 	T_RUN(endless_refusals_bounded);
+	T_RUN(agent_refuses_user_rights);
 	return t_summary();
 }
