@@ -288,7 +288,7 @@ run() {
 	# tsc=unstable: under TCG the clocksource watchdog may find the TSC skewed
 	# mid-run and switch sched_clock's static key while other vCPUs run the
 	# code being patched; Debian's 6.12 then died of "Oops: int3" in
-	# sched_clock_cpu (once, stop 19). Unstable from boot, the key never flips.
+	# sched_clock_cpu (once, in a test run). Unstable from boot, the key never flips.
 	local cmdline="console=ttyS0 console_msg_format=syslog rdinit=/sbin/init panic=-1 tsc=unstable dvs.run=cmd ${append[*]}"
 	: >"$tmp/console"
 	qemu-system-x86_64 -accel "$accel" "${cpu[@]}" -machine pc -m "$mem" -smp "$smp" \

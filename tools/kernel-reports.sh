@@ -16,10 +16,11 @@ kernel_reports='WARNING:|BUG:|KASAN|UBSAN|Oops|Kernel panic|general protection|p
 # whole (its "Reported by" line came before the next report, nothing was
 # dropped, and each access has at least one stack frame under it: a log
 # level that hides frames hides ours too), and neither its title nor any
-# stack frame in it names dvk.ko ("[dvk" after a frame) or a dvk_ function. The SMP KCSAN kernel runs the whole kernel instrumented,
-# and in 3 fresh CI runs it twice reported benign races of the core kernel
-# (atkbd's probe; a page's flags in __filemap_get_folio against do_set_pte's
-# plain test_bit). A race involving DVK code always fails the run.
+# stack frame in it names dvk.ko ("[dvk" after a frame) or a dvk_ function.
+# The SMP KCSAN kernel runs the whole kernel instrumented, and twice in a
+# few CI runs it reported a benign race of the core kernel alone (atkbd's
+# probe; a page's flags in __filemap_get_folio against do_set_pte's plain
+# test_bit). A race involving DVK code always fails the run.
 kcsan_outside_dvk() {
 	awk '
 	{ line[NR] = $0 }
@@ -60,16 +61,19 @@ kcsan_outside_dvk() {
 	}'
 }
 
-# scan_copy LOG COPY: COPY is LOG as kcsan_outside_dvk leaves it, to grep for
-# $kernel_reports (into a file, not a pipe: grep -q would end it early).
-# Fails, saying why, if LOG cannot be read or scanned: a run fails on that.
-scan_copy() {
+# kernel_reports_in LOG COPY: COPY is LOG as kcsan_outside_dvk leaves it (a
+# file to show the reports from). Status 0 if COPY holds a report, 1 if
+# not, 2 if LOG could not be read or scanned (saying why), which fails a
+# run as a report does. The scan goes to a file, never a pipe into grep -q:
+# under pipefail, grep -q ending the writer early read as "no report".
+kernel_reports_in() {
 	if [[ ! -r $1 ]]; then
 		echo "cannot read $1"
-		return 1
+		return 2
 	fi
 	if ! kcsan_outside_dvk < "$1" > "$2"; then
 		echo "cannot scan $1 into $2"
-		return 1
+		return 2
 	fi
+	grep -Eq "$kernel_reports" "$2" || return 1
 }

@@ -208,19 +208,29 @@ static int echo(int i1, int *out_i1, int *notes)
 	return r;
 }
 
-/* Retry ECHO until it works (the link is up), at most @secs seconds. */
-static int echo_until_up(int secs, int *failures)
+/*
+ * Retry ECHO until it works (the link is up, the server free to answer),
+ * at most @secs seconds; *@m is the answer.
+ */
+static int echo_until_answered(int secs, int *failures, struct dvk_message *m)
 {
-	int i1 = 0, notes = 0, r = EDVSNOTCONN;
+	int r = EDVSNOTCONN;
 
 	for (int i = 0; i < secs * 5 && r; i++) {
-		r = echo(1, &i1, &notes);
+		r = echo_msg(1, m);
 		if (r) {
 			(*failures)++;
 			usleep(200 * 1000);
 		}
 	}
 	return r;
+}
+
+static int echo_until_up(int secs, int *failures)
+{
+	struct dvk_message m;
+
+	return echo_until_answered(secs, failures, &m);
 }
 
 static void link_up(void)
@@ -364,30 +374,19 @@ static void copies_by_client(void)
 }
 
 /*
- * The second half of server @ep's copy buffer (from an ECHO), asked for
- * up to 30 s like vcopy_retry(): a server busy with its own clients may
- * let one 5 s call time out (seen once on a loaded 6.12-rt VM).
+ * The second half of server @ep's copy buffer (from an ECHO), asked for up
+ * to 30 s: a server busy with its own clients may let one 5 s call time out
+ * (seen once on a loaded 6.12-rt VM).
  */
 static void *third_party_buffer_of(int ep)
 {
 	struct dvk_message m;
-	int keep = srv, r = EDVSTIMEDOUT;
-	long t0 = t_now_ms();
-	void *b = NULL;
+	int keep = srv, failures = 0, r;
 
 	srv = ep;
-	while ((r == EDVSTIMEDOUT || r == EDVSPROCSTS || r == EDVSNOTCONN) &&
-	       t_now_ms() - t0 < 30000) {
-		r = echo_msg(0, &m);
-		if (r) {
-			printf("  server %d: echo: %s, asking again\n", ep, dvk_strerror(r));
-			usleep(200 * 1000);
-		}
-	}
-	if (r == 0)
-		b = (void *)(uintptr_t)m.m_u.m1.p2;
+	r = echo_until_answered(30, &failures, &m);
 	srv = keep;
-	return b;
+	return r ? NULL : (void *)(uintptr_t)m.m_u.m1.p2;
 }
 
 /*
@@ -573,7 +572,7 @@ static int bench_copy(int count, long bytes)
 	void *sbuf;
 
 	if (!t || bytes < 1 || bytes > CBUF || dvk_bind(T_DC, my_slot(2)) < 0 ||
-	    echo_until_up(60, &failures) || echo_msg(0, &m))
+	    echo_until_answered(60, &failures, &m))
 		return 1;
 	sbuf = (void *)(uintptr_t)m.m_u.m1.p1;
 	for (int i = 0; i < count; i++) {

@@ -2,7 +2,7 @@
 # tools/kernel-reports.sh: which kernel log lines fail a run. A KCSAN race
 # in which DVK code takes part always does; one wholly outside it is named
 # "kcsan-outside-dvk" and does not (tools/kernel-reports.sh says why).
-set -u
+set -uo pipefail	# as tests/run.sh and tools/fuzz.sh, which call it
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tools/kernel-reports.sh"
 failed=0
@@ -40,18 +40,20 @@ report() {
 
 # expect NAME FAILING OUTSIDE < LOG: FAILING lines of the log still match
 # $kernel_reports once KCSAN reports outside DVK code are set aside, and
-# OUTSIDE are set aside.
+# OUTSIDE are set aside; kernel_reports_in's status says whether any fail.
 expect() {
-	local name=$1 want_fail=$2 want_out=$3 fail out
+	local name=$1 want_fail=$2 want_out=$3 fail out rc want_rc=1
 	cat > "$tmp/log"
-	scan_copy "$tmp/log" "$tmp/out" || echo "  scan_copy failed"
+	kernel_reports_in "$tmp/log" "$tmp/out"
+	rc=$?
+	[ "$want_fail" = 0 ] || want_rc=0
 	fail=$(grep -Ec "$kernel_reports" "$tmp/out")
 	out=$(grep -c 'kcsan-outside-dvk: data-race in ' "$tmp/out")
-	if [ "$fail" = "$want_fail" ] && [ "$out" = "$want_out" ]; then
+	if [ "$rc" = "$want_rc" ] && [ "$fail" = "$want_fail" ] && [ "$out" = "$want_out" ]; then
 		echo "PASS: kernel-reports/$name"
 	else
 		echo "FAIL: kernel-reports/$name"
-		echo "  $fail lines fail the run (wanted $want_fail), $out set aside (wanted $want_out):"
+		echo "  status $rc (wanted $want_rc), $fail lines fail the run (wanted $want_fail), $out set aside (wanted $want_out):"
 		sed 's/^/    /' "$tmp/out"
 		failed=1
 	fi
@@ -85,11 +87,13 @@ printf '%s\n' 'dvk: up' 'BUG: kernel NULL pointer dereference' | expect other_re
 { echo '<4>[    1.000000] WARNING: CPU: 0 PID: 1 at kernel/x.c:1 f+0x1/0x2'; yes '<6>[    1.000000] filler' | head -20000; } |
 	expect long_log_warning_on_line_1 1 0
 # A log that cannot be read fails, saying so.
-if ! why=$(scan_copy "$tmp/no-such-log" "$tmp/out") && [ "$why" = "cannot read $tmp/no-such-log" ]; then
+why=$(kernel_reports_in "$tmp/no-such-log" "$tmp/out")
+rc=$?
+if [ $rc = 2 ] && [ "$why" = "cannot read $tmp/no-such-log" ]; then
 	echo "PASS: kernel-reports/unreadable_log_fails"
 else
 	echo "FAIL: kernel-reports/unreadable_log_fails"
-	echo "  scan_copy said '$why'"
+	echo "  kernel_reports_in: status $rc, said '$why'"
 	failed=1
 fi
 exit $failed
